@@ -1,0 +1,49 @@
+"""The ``settlesync`` command group and its error contract.
+
+Exit codes: 0 success (for ``reconcile``/``report``: the test report is Complete), 1 a finding
+the caller must act on (errors in the report, a refused sign-off), 2 bad input or usage. A
+user's mistake prints one message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from ..errors import InputError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="settlesync", prog_name="settlesync")
+def cli() -> None:
+    """Check Amazon settlement reports against NetSuite before and while Settlement Sync runs."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script exits with it)."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="settlesync",
+                          standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_BAD_INPUT if exc.exit_code == 2 else int(exc.exit_code)
+    except InputError as exc:
+        click.echo(f"settlesync: error: {exc}", err=True)
+        return EXIT_BAD_INPUT
+    return int(result or 0)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

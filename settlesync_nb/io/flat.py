@@ -1,0 +1,192 @@
+"""Flat-file settlement reports: what V2 and the old flat file ("V1") share, and V2 itself.
+
+Both are headed TSV with one summary row (the one carrying ``total-amount``) followed by
+detail rows that repeat the settlement id. Columns are found by header name, so extra or
+reordered columns are fine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import MissingColumns
+from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, TIMESTAMP, parse_dates
+from .parsed import AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow, blank_to_null
+from .source import RawFile
+from .tabular import TsvTable, read_tsv
+
+SUMMARY_COLUMNS = ("settlement-id", "settlement-start-date", "settlement-end-date", "deposit-date", "total-amount", "currency")
+# canonical column -> report column, for the identifying columns both flat layouts share
+SHARED_COLUMNS = {
+    "settlement_id": "settlement-id",
+    "transaction_type": "transaction-type",
+    "order_id": "order-id",
+    "merchant_order_id": "merchant-order-id",
+    "adjustment_id": "adjustment-id",
+    "shipment_id": "shipment-id",
+    "marketplace": "marketplace-name",
+    "fulfillment_id": "fulfillment-id",
+    "sku": "sku",
+    "order_item_code": "order-item-code",
+    "promotion_id": "promotion-id",
+}
+# Read dictionary-encoded: few distinct values, grouped on later (measured faster than plain
+# strings for these; high-cardinality columns stay plain).
+REPETITIVE = {
+    "settlement-id", "currency", "transaction-type", "marketplace-name", "amount-type",
+    "amount-description", "fulfillment-id", "total-amount", "posted-date", "price-type",
+    "item-related-fee-type", "shipment-fee-type", "order-fee-type", "promotion-type",
+    "direct-payment-type", "other-fee-reason-description", "settlement-start-date",
+    "settlement-end-date", "deposit-date",
+}
+V2_REQUIRED = (*SUMMARY_COLUMNS, "transaction-type", "amount-type", "amount-description", "amount")
+HINT_V2 = "A Flat File V2 settlement report (GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) has these columns."
+
+
+@dataclass
+class FlatRows:
+    """A flat file split into its summary rows and its non-blank detail rows."""
+
+    path: str
+    tsv: TsvTable
+    summaries: list[SummaryRow]
+    details: pa.Table
+    lines: np.ndarray
+    blank_rows: int
+    problems: ProblemLog
+
+    @property
+    def data_rows(self) -> int:
+        """Non-blank rows after the header, malformed ones included."""
+        return self.tsv.table.num_rows - self.blank_rows + len(self.tsv.problems)
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        """A detail column by report header name; all-null when the file lacks it."""
+        if name in self.details.column_names:
+            return self.details.column(name)
+        return pa.chunked_array([pa.nulls(self.details.num_rows, pa.string())])
+
+    def flag(self, mask: pa.Array | pa.ChunkedArray, found: pa.ChunkedArray, column: str, expected: str) -> None:
+        """Record a problem for every detail row where ``mask`` is true."""
+        found = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+        if pa.types.is_dictionary(found.type):
+            found = found.cast(pa.string())
+        self.problems.add_mask(self.path, mask, self.lines, found, column, expected)
+
+    def shared_columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
+        """Canonical identifying columns, posted time and quantity, plus the source line."""
+        out: dict[str, pa.ChunkedArray | pa.Array] = {
+            canonical: blank_to_null(self.column(name)) for canonical, name in SHARED_COLUMNS.items()
+        }
+        out["posted_time"] = self._posted_time()
+        out["quantity"] = self._quantity()
+        out["source_line"] = pa.array(self.lines, pa.int64())
+        return out
+
+    def _posted_time(self) -> pa.Array:
+        stamp = pa.nulls(self.details.num_rows, TIMESTAMP)
+        for name in ("posted-date-time", "posted-date"):
+            if name in self.details.column_names:
+                values = self.column(name)
+                parsed, bad = parse_dates(values, SETTLEMENT_DATE_FORMATS)
+                self.flag(bad, values, name, EXPECTED_SETTLEMENT_DATE)
+                stamp = pc.coalesce(stamp, parsed)
+        return stamp
+
+    def _quantity(self) -> pa.ChunkedArray:
+        text = blank_to_null(self.column("quantity-purchased"))
+        try:
+            return text.cast(pa.int32()).cast(pa.int64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            valid = pc.match_substring_regex(text, r"^-?\d{1,9}$")
+            self.flag(pc.invert(valid), text, "quantity-purchased", "a whole number")
+            return pc.if_else(pc.fill_null(valid, False), text, pa.scalar(None, pa.string())).cast(pa.int64())
+
+
+def split_rows(raw: RawFile, required: tuple[str, ...], hint: str) -> FlatRows:
+    """Read a flat file and separate its summary rows from its detail rows."""
+    tsv = read_tsv(raw, REPETITIVE)
+    missing = [c for c in required if c not in tsv.header]
+    if missing:
+        raise MissingColumns(raw.path, missing, tsv.header, hint)
+    problems = ProblemLog()
+    for problem in tsv.problems:
+        problems.add(problem)
+    table = tsv.table
+    ids = blank_to_null(table.column("settlement-id"))
+    repeated_header = np.asarray(pc.fill_null(pc.equal(ids, "settlement-id"), False), dtype=bool)
+    problems.add_mask(raw.path, pa.array(repeated_header), tsv.lines, ids.combine_chunks().cast(pa.string()),
+                      "settlement-id", "a settlement id, not a second header row "
+                      "(two reports joined into one file? load them separately)")
+    summary = np.asarray(pc.is_valid(blank_to_null(table.column("total-amount"))), dtype=bool) & ~repeated_header
+    summaries = _summaries(table.filter(pa.array(summary)), tsv.lines[summary])
+    detail = ~summary & ~repeated_header
+    details, lines = _take(table, detail), tsv.lines[detail]
+    blank = _all_blank(details)
+    if blank.any():
+        details, lines = details.filter(pa.array(~blank)), lines[~blank]
+    rows = FlatRows(raw.path, tsv, summaries, details, lines, int(blank.sum()), problems)
+    missing_id = pc.is_null(blank_to_null(rows.column("settlement-id")))
+    rows.flag(missing_id, rows.column("transaction-type"), "settlement-id", "the settlement id on every detail row")
+    return rows
+
+
+def _take(table: pa.Table, mask: np.ndarray) -> pa.Table:
+    """Rows where ``mask`` holds; a zero-copy slice when they are one run (the usual case:
+    every row after the summary)."""
+    hits = np.flatnonzero(mask)
+    if len(hits) and hits[-1] - hits[0] + 1 == len(hits):
+        return table.slice(int(hits[0]), len(hits))
+    return table.filter(pa.array(mask))
+
+
+def _summaries(rows: pa.Table, lines: np.ndarray) -> list[SummaryRow]:
+    records = rows.select(list(SUMMARY_COLUMNS)).cast(pa.schema([(c, pa.string()) for c in SUMMARY_COLUMNS])).to_pylist()
+    return [
+        SummaryRow(
+            settlement_id=r["settlement-id"].strip(),
+            start=r["settlement-start-date"].strip(),
+            end=r["settlement-end-date"].strip(),
+            deposit_date=r["deposit-date"].strip(),
+            total=r["total-amount"].strip(),
+            currency=r["currency"].strip().upper(),
+            line=int(line),
+        )
+        for r, line in zip(records, lines, strict=True)
+    ]
+
+
+def _all_blank(details: pa.Table) -> np.ndarray:
+    """Rows whose every field is empty (a line of tabs): not data."""
+    blank = np.ones(details.num_rows, dtype=bool)
+    for name in details.column_names:
+        if not blank.any():
+            break
+        blank &= np.asarray(pc.is_null(blank_to_null(details.column(name))))
+    return blank
+
+
+def read_flat_v2(raw: RawFile) -> ParsedFile:
+    """Read a Flat File V2 report into canonical detail lines (amounts still text)."""
+    rows = split_rows(raw, V2_REQUIRED, HINT_V2)
+    columns = rows.shared_columns()
+    columns["amount_type"] = blank_to_null(rows.column("amount-type"))
+    columns["amount_description"] = blank_to_null(rows.column("amount-description"))
+    columns[AMOUNT_TEXT] = rows.column("amount")
+    columns["currency"] = blank_to_null(rows.column("currency"))
+    details = pa.table(columns)
+    return ParsedFile(
+        raw=raw,
+        format="flat-v2",
+        summaries=rows.summaries,
+        details=details,
+        problems=rows.problems,
+        data_rows=rows.data_rows,
+        no_amount_rows=0,
+        blank_lines=rows.tsv.blank_lines + rows.blank_rows,
+    )
+

@@ -1,0 +1,166 @@
+"""Read one input file as UTF-8 text bytes: gunzip, strip a BOM, detect the encoding, fingerprint.
+
+Everything format-specific happens later; this module answers "what bytes did the user give
+us, in which encoding, and what kind of report do they look like".
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FileProblem
+
+GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settlesync-sha256")
+_JAPANESE_HINTS = re.compile(rb"JPY|amazon\.co\.jp", re.IGNORECASE)
+
+# Encodings tried after UTF-8, by what the file looks like. Amazon documents UTF-8 but EU files
+# arrive as cp1252 and Japanese ones as cp932 (Shift_JIS).
+JAPANESE_FALLBACKS = ("cp932", "cp1252")
+WESTERN_FALLBACKS = ("cp1252", "cp932")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One input file's content, decoded to UTF-8, with what was learned reading it.
+
+    ``data[:end]`` is the content without trailing blank lines (kept as an offset so that a
+    large file is not copied).
+    """
+
+    path: str
+    data: bytes
+    end: int
+    digest: Future[str]
+    encoding: str
+    compressed: bool
+    trailing_blank_lines: int
+
+    @property
+    def sha256(self) -> str:
+        """sha256 of the file as stored (computed in the background while it is parsed)."""
+        return self.digest.result()
+
+    @property
+    def content(self) -> memoryview:
+        """The content up to the last non-blank line, without copying."""
+        return memoryview(self.data)[: self.end]
+
+    @property
+    def first_line(self) -> str:
+        """The first line (the header of a tabular report), without its line break."""
+        end = self.data.find(b"\n")
+        head = self.data if end < 0 else self.data[:end]
+        return head.decode("utf-8").rstrip("\r")
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file as stored on disk (compressed files are hashed compressed)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_raw(path: str | Path, encoding: str | None = None) -> RawFile:
+    """Read ``path`` and return its content as UTF-8 bytes.
+
+    Args:
+        path: The file; gzip-compressed content is detected by its magic bytes, whatever the
+            file is called.
+        encoding: Force a text encoding instead of detecting it.
+
+    Raises:
+        FileProblem: the file is missing, unreadable, empty, not valid gzip, or not text in the
+            given encoding.
+    """
+    name = str(path)
+    try:
+        stored = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FileProblem(name, "file not found", "Check the path.") from None
+    except IsADirectoryError:
+        raise FileProblem(name, "is a folder, not a file", "Pass the report files inside it.") from None
+    except OSError as exc:
+        raise FileProblem(name, f"cannot be read ({exc.strerror})", "Check its permissions.") from None
+    # hashlib releases the GIL: the fingerprint is computed while pyarrow parses the file
+    sha = _HASHER.submit(lambda: hashlib.sha256(stored).hexdigest())
+    compressed = stored.startswith(GZIP_MAGIC)
+    data = _gunzip(name, stored) if compressed else stored
+    if not data or data.isspace():
+        raise FileProblem(
+            name, "is empty", "Download the report again; an empty file holds no settlement."
+        )
+    text, used = _to_utf8(name, data, encoding)
+    end, blank = _content_end(text)
+    return RawFile(name, text, end, sha, used, compressed, blank)
+
+
+def _gunzip(name: str, stored: bytes) -> bytes:
+    try:
+        return gzip.decompress(stored)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FileProblem(
+            name,
+            f"looks gzip-compressed but cannot be decompressed ({exc})",
+            "The download is probably incomplete: fetch the report document again.",
+        ) from None
+
+
+def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
+    if forced:
+        try:
+            return data.decode(forced).encode("utf-8").removeprefix(_UTF8_BOM), forced
+        except LookupError:
+            raise FileProblem(name, f"unknown encoding {forced!r}", "Use e.g. utf-8, cp1252, cp932.") from None
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                name,
+                f"is not valid {forced} (byte {exc.start}: {data[exc.start:exc.start + 4]!r})",
+                "Leave the encoding out to let settlesync detect it.",
+            ) from None
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    elif data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16").encode("utf-8"), "utf-16"
+    if data.isascii():
+        return data, "utf-8"
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    japanese = _JAPANESE_HINTS.search(data[:1 << 16]) is not None
+    for candidate in JAPANESE_FALLBACKS if japanese else WESTERN_FALLBACKS:
+        try:
+            return data.decode(candidate).encode("utf-8"), candidate
+        except UnicodeDecodeError:
+            continue
+    # latin-1 maps every byte: the last resort keeps every character visible for the user.
+    return data.decode("latin-1").encode("utf-8"), "latin-1"
+
+
+def _content_end(data: bytes) -> tuple[int, int]:
+    """Where the content ends once whitespace-only lines at the end are dropped, and how many.
+
+    The line break of the last real row is kept.
+    """
+    blank = 0
+    end = len(data)
+    while end:
+        content_end = end - 1 if data[end - 1] == 0x0A else end
+        start = data.rfind(b"\n", 0, content_end) + 1
+        if not data[start:content_end].isspace() and start < content_end:
+            break
+        blank += 1
+        end = start
+    return end, blank

@@ -1,0 +1,179 @@
+"""Exact money: integer minor units per currency, parsed from and written back to text.
+
+An amount is never a float here. ``parse_amount`` and ``parse_amounts`` read the text Amazon or
+NetSuite wrote (decimal point or decimal comma, trailing spaces) into an ``int`` count of the
+currency's minor unit; ``format_minor`` and ``format_minor_array`` write it back as a plain
+decimal string. More significant decimals than the currency has is an error, never a rounding.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# ISO 4217 minor units for currencies Amazon settles in that differ from the usual 2.
+_EXPONENT_EXCEPTIONS = {
+    "JPY": 0,
+    "KRW": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "VND": 0,
+    "HUF": 2,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
+}
+DEFAULT_EXPONENT = 2
+_MAX_INTEGER_DIGITS = 15  # keeps every value well inside int64 after scaling
+
+AMOUNT_PATTERN = r"^\s*(?P<sign>[+-]?)(?P<int>\d{1,15})(?:[.,](?P<frac>\d+))?\s*$"
+_AMOUNT_RE = re.compile(AMOUNT_PATTERN)
+
+
+def exponent(currency: str) -> int:
+    """Number of decimal places of ``currency``'s minor unit (JPY 0, EUR 2, KWD 3)."""
+    return _EXPONENT_EXCEPTIONS.get(currency.strip().upper(), DEFAULT_EXPONENT)
+
+
+def expected_form(currency: str) -> str:
+    """Human description of a valid amount for ``currency``, used in error messages."""
+    places = exponent(currency)
+    if places == 0:
+        return f"a whole number of {currency} such as 1234 (no decimals)"
+    example = "1234." + "5" * places
+    return f"a number with at most {places} decimals such as {example} or {example.replace('.', ',')}"
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """Parse one amount to minor units of ``currency``.
+
+    Args:
+        text: The amount as written, e.g. ``"1141.18"``, ``"1141,18 "``, ``"-0.5"``.
+        currency: ISO code deciding the number of decimals.
+
+    Returns:
+        The amount in minor units, e.g. 114118.
+
+    Raises:
+        ValueError: if the text is not a plain decimal number or carries more significant
+            decimals than the currency allows.
+    """
+    match = _AMOUNT_RE.match(text)
+    if match is None:
+        raise ValueError(f"not a number: {text!r}; expected {expected_form(currency)}")
+    places = exponent(currency)
+    frac = match["frac"] or ""
+    kept, extra = frac[:places], frac[places:]
+    if extra.strip("0"):
+        raise ValueError(f"{text.strip()!r} has more decimals than {currency} allows")
+    minor = int(match["int"]) * 10**places + int(kept.ljust(places, "0") or "0")
+    return -minor if match["sign"] == "-" else minor
+
+
+def format_minor(minor: int, currency: str) -> str:
+    """Write minor units back as a decimal string (``-1234.50``; JPY ``1234``)."""
+    places = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(int(minor)), 10**places)
+    return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    """Minor units as an exact :class:`~decimal.Decimal`."""
+    return Decimal(int(minor)).scaleb(-exponent(currency))
+
+
+def parse_amounts(values: pa.Array | pa.ChunkedArray, places: int) -> tuple[pa.Array, pa.Array]:
+    """Vectorised :func:`parse_amount` for one currency.
+
+    Args:
+        values: Amount strings (nulls and empty strings are invalid).
+        places: Decimal places of the currency (see :func:`exponent`).
+
+    Returns:
+        ``(minor, valid)``: int64 minor units (0 where invalid) and a boolean mask of the values
+        that parsed exactly.
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(pa.string())
+    text = pc.utf8_trim_whitespace(values)
+    # Fast path: the form nearly every value has ("-12.34" or "-12,34" with exactly `places`
+    # decimals), read by dropping the separator; the rest goes through the full grammar.
+    common_form = rf"^-?\d{{1,15}}[.,]\d{{{places}}}$" if places else r"^-?\d{1,15}$"
+    common = np.asarray(pc.fill_null(pc.match_substring_regex(text, common_form), False), dtype=bool)
+    minor = np.zeros(len(text), dtype=np.int64)
+    valid = common.copy()
+    if common.any():
+        fast = text.filter(pa.array(common)) if not common.all() else text
+        # the separator sits `places` bytes from the end; the values are ASCII by now
+        digits = pc.binary_replace_slice(fast, start=-places - 1, stop=-places, replacement="") if places else fast
+        minor[common] = digits.cast(pa.int64()).to_numpy()
+    if not common.all():
+        rest = np.flatnonzero(~common)
+        rest_minor, rest_valid = _parse_general(text.take(pa.array(rest)), places)
+        minor[rest] = rest_minor
+        valid[rest] = rest_valid
+    return pa.array(minor), pa.array(valid)
+
+
+def _parse_general(text: pa.Array, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Any valid form: sign, up to 15 integer digits, optional fraction padded or checked."""
+    parts = pc.extract_regex(text, AMOUNT_PATTERN)
+    matched = pc.fill_null(parts.is_valid(), False)
+    sign = pc.fill_null(parts.field("sign"), "")
+    whole = pc.fill_null(parts.field("int"), "")
+    whole = pc.if_else(pc.equal(whole, ""), pa.scalar("0"), whole)
+    frac = pc.fill_null(parts.field("frac"), "")
+    padded = pc.utf8_rpad(frac, width=places, padding="0") if places else frac
+    kept = pc.utf8_slice_codeunits(padded, 0, places)
+    extra = pc.utf8_slice_codeunits(padded, places)
+    valid = pc.and_(matched, pc.match_substring_regex(extra, r"^0*$"))
+    scaled = pc.multiply(whole.cast(pa.int64()), pa.scalar(10**places, pa.int64()))
+    fraction = pc.if_else(pc.equal(kept, ""), pa.scalar("0"), kept).cast(pa.int64())
+    minor = pc.add(scaled, fraction)
+    minor = pc.if_else(pc.equal(sign, "-"), pc.negate(minor), minor)
+    minor = pc.if_else(valid, minor, pa.scalar(0, pa.int64()))
+    return minor.to_numpy(zero_copy_only=False), np.asarray(valid, dtype=bool)
+
+
+def format_minor_array(minor: pa.Array | pa.ChunkedArray, places: pa.Array | int) -> pa.Array:
+    """Vectorised :func:`format_minor`; ``places`` is one exponent or one per value."""
+    if isinstance(minor, pa.ChunkedArray):
+        minor = minor.combine_chunks()
+    minor = minor.cast(pa.int64())
+    if isinstance(places, int):
+        places = pa.array([places] * len(minor), pa.int64())
+    scale = pc.power(pa.scalar(10, pa.int64()), places.cast(pa.int64()))
+    magnitude = pc.abs(minor)
+    whole = pc.divide(magnitude, scale).cast(pa.string())
+    frac = pc.subtract(magnitude, pc.multiply(pc.divide(magnitude, scale), scale)).cast(pa.string())
+    width = places.cast(pa.int64())
+    # utf8_lpad takes one width; pad to the widest and cut each value back to its own width.
+    widest = int(pc.max(width).as_py() or 0)
+    frac = pc.utf8_lpad(frac, width=widest, padding="0")
+    frac = _take_right(frac, width)
+    body = pc.if_else(
+        pc.greater(width, 0), pc.binary_join_element_wise(whole, frac, "."), whole
+    )
+    return pc.if_else(pc.less(minor, 0), pc.binary_join_element_wise("-", body, ""), body)
+
+
+def _take_right(values: pa.Array, widths: pa.Array) -> pa.Array:
+    """Last ``widths[i]`` characters of each value (values are ASCII digits)."""
+    distinct = pc.unique(widths).to_pylist()
+    if len(distinct) == 1:
+        width = int(distinct[0] or 0)
+        return pc.utf8_slice_codeunits(values, -width) if width else pa.array([""] * len(values))
+    out = values
+    for width in distinct:
+        cut = pc.utf8_slice_codeunits(values, -int(width)) if width else pa.array([""] * len(values))
+        out = pc.if_else(pc.equal(widths, width), cut, out)
+    return out
