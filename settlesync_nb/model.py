@@ -40,9 +40,7 @@ LINE_COLUMNS: dict[str, str] = {
     "source_file": "file the line was read from",
     "source_line": "1-based physical line in that file (header = line 1)",
 }
-STRING_COLUMNS = tuple(
-    c for c in LINE_COLUMNS if c not in {"amount_minor", "posted_time", "quantity", "source_line"}
-)
+STRING_COLUMNS = tuple(c for c in LINE_COLUMNS if c not in {"amount_minor", "posted_time", "quantity", "source_line"})
 CATEGORICAL_COLUMNS = (
     "settlement_id",
     "transaction_type",

@@ -160,9 +160,7 @@ def format_minor_array(minor: pa.Array | pa.ChunkedArray, places: pa.Array | int
     widest = int(pc.max(width).as_py() or 0)
     frac = pc.utf8_lpad(frac, width=widest, padding="0")
     frac = _take_right(frac, width)
-    body = pc.if_else(
-        pc.greater(width, 0), pc.binary_join_element_wise(whole, frac, "."), whole
-    )
+    body = pc.if_else(pc.greater(width, 0), pc.binary_join_element_wise(whole, frac, "."), whole)
     return pc.if_else(pc.less(minor, 0), pc.binary_join_element_wise("-", body, ""), body)
 
 

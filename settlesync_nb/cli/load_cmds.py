@@ -12,8 +12,13 @@ from ..model import LoadResult
 from .app import cli
 
 _reports = click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-_format = click.option("--format", "report_format", type=click.Choice(list(READERS)), default=None,
-                       help="Force the report variant instead of detecting it.")
+_format = click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(list(READERS)),
+    default=None,
+    help="Force the report variant instead of detecting it.",
+)
 _encoding = click.option("--encoding", default=None, help="Force the text encoding (default: detected).")
 
 
@@ -40,15 +45,22 @@ def inspect(reports: tuple[Path, ...], as_json: bool, report_format: str | None,
             click.echo(f"  lines    {item.line_count} from {', '.join(item.sources)}")
     for dup in result.duplicates:
         same = "identical" if dup.identical else "DIFFERENT"
-        click.echo(f"note: settlement {dup.settlement_id} met twice ({same} copies); kept {dup.kept_source}, "
-                   f"left out {dup.dropped_source}", err=True)
+        click.echo(
+            f"note: settlement {dup.settlement_id} met twice ({same} copies); kept {dup.kept_source}, "
+            f"left out {dup.dropped_source}",
+            err=True,
+        )
     return 0
 
 
 @cli.command()
 @_reports
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file: .csv (UTF-8, decimal text) or .parquet (decimal128).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .csv (UTF-8, decimal text) or .parquet (decimal128).",
+)
 @_format
 @_encoding
 def load(reports: tuple[Path, ...], out: Path, report_format: str | None, encoding: str | None) -> int:
@@ -63,8 +75,12 @@ def load(reports: tuple[Path, ...], out: Path, report_format: str | None, encodi
 
 @cli.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write into.")
-@click.option("--lines", type=click.IntRange(min=1), default=None,
-              help="Instead: one large settlement of this many lines and its NetSuite export (benchmarks).")
+@click.option(
+    "--lines",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Instead: one large settlement of this many lines and its NetSuite export (benchmarks).",
+)
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the generator (output is deterministic).")
 def demo(out: Path, lines: int | None, seed: int) -> int:
     """Write the demo data set: Amazon settlement reports and a NetSuite export with planted discrepancies."""

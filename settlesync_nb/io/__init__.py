@@ -39,17 +39,21 @@ def detect_format(raw: RawFile) -> str:
     if head.startswith(b"<"):
         return "xml"
     header = {normalise_header(h) for h in raw.first_line.split("\t")}
-    if _V2_MARKERS <= header:
+    if header >= _V2_MARKERS:
         return "flat-v2"
-    if _V1_MARKERS <= header:
+    if header >= _V1_MARKERS:
         return "flat-v1"
     found = raw.first_line[:300]
     if "\t" not in raw.first_line and "," in raw.first_line:
-        hint = ("It is comma-separated; Amazon settlement reports are tab-separated. "
-                "If it is a NetSuite export, pass it with --netsuite.")
+        hint = (
+            "It is comma-separated; Amazon settlement reports are tab-separated. "
+            "If it is a NetSuite export, pass it with --netsuite."
+        )
     else:
-        hint = ("Expected a tab-separated header with settlement-id, amount-type, amount-description and "
-                "amount (Flat File V2), or settlement-id, price-type and price-amount (old flat file), or XML.")
+        hint = (
+            "Expected a tab-separated header with settlement-id, amount-type, amount-description and "
+            "amount (Flat File V2), or settlement-id, price-type and price-amount (old flat file), or XML."
+        )
     columns = [c.strip() for c in raw.first_line.split("\t")]
     listed = ", ".join(repr(c) for c in columns[:30]) if "\t" in raw.first_line else repr(found)
     raise FileProblem(raw.path, f"is not a settlement report (columns found: {listed})", hint)

@@ -77,11 +77,22 @@ def _copies(files: list[ParsedFile], log: ProblemLog) -> dict[str, list[_Copy]]:
         first_line: dict[str, int] = {}
         for summary in parsed.summaries:
             if not summary.settlement_id:
-                log.add(RowProblem(parsed.raw.path, summary.line, "settlement-id", "", "the settlement id on the summary row"))
+                log.add(
+                    RowProblem(
+                        parsed.raw.path, summary.line, "settlement-id", "", "the settlement id on the summary row"
+                    )
+                )
             elif summary.settlement_id in first_line:
-                log.add(RowProblem(parsed.raw.path, summary.line, "total-amount", summary.total,
-                                   f"one summary row per settlement (settlement {summary.settlement_id} already has one "
-                                   f"at line {first_line[summary.settlement_id]})"))
+                log.add(
+                    RowProblem(
+                        parsed.raw.path,
+                        summary.line,
+                        "total-amount",
+                        summary.total,
+                        f"one summary row per settlement (settlement {summary.settlement_id} already has one "
+                        f"at line {first_line[summary.settlement_id]})",
+                    )
+                )
             else:
                 first_line[summary.settlement_id] = summary.line
                 copies[summary.settlement_id].append(_Copy(i, summary))
@@ -98,14 +109,22 @@ def _owners(index: int, parsed: ParsedFile, copies: dict[str, list[_Copy]], log:
             continue
         rows = np.flatnonzero(np.asarray(pc.fill_null(pc.equal(ids, sid), False)))
         line = int(parsed.details.column("source_line")[int(rows[0])].as_py())
-        log.add(RowProblem(parsed.raw.path, line, "settlement-id", sid,
-                           f"a settlement whose summary row (the one with total-amount) is in a loaded file: "
-                           f"{len(rows)} detail line(s) of settlement {sid} have none; load the file holding it"))
+        log.add(
+            RowProblem(
+                parsed.raw.path,
+                line,
+                "settlement-id",
+                sid,
+                f"a settlement whose summary row (the one with total-amount) is in a loaded file: "
+                f"{len(rows)} detail line(s) of settlement {sid} have none; load the file holding it",
+            )
+        )
     return owned
 
 
-def _duplicates(files: list[ParsedFile], copies: dict[str, list[_Copy]],
-                owners: list[set[str]]) -> tuple[list[DuplicateSettlement], set[tuple[str, int]]]:
+def _duplicates(
+    files: list[ParsedFile], copies: dict[str, list[_Copy]], owners: list[set[str]]
+) -> tuple[list[DuplicateSettlement], set[tuple[str, int]]]:
     """Compare every extra copy of a settlement with the kept (first) one."""
     found: list[DuplicateSettlement] = []
     dropped: set[tuple[str, int]] = set()
@@ -115,13 +134,15 @@ def _duplicates(files: list[ParsedFile], copies: dict[str, list[_Copy]],
             dropped.add((sid, other.file))
             mine, theirs = _copy_lines(files[first.file], sid), _copy_lines(files[other.file], sid)
             same_summary = _summary_key(first.summary) == _summary_key(other.summary)
-            found.append(DuplicateSettlement(
-                settlement_id=sid,
-                kept_source=files[first.file].raw.path,
-                dropped_source=files[other.file].raw.path,
-                identical=same_summary and mine.equals(theirs),
-                dropped_lines=theirs.num_rows,
-            ))
+            found.append(
+                DuplicateSettlement(
+                    settlement_id=sid,
+                    kept_source=files[first.file].raw.path,
+                    dropped_source=files[other.file].raw.path,
+                    identical=same_summary and mine.equals(theirs),
+                    dropped_lines=theirs.num_rows,
+                )
+            )
     return found, dropped
 
 
@@ -134,9 +155,14 @@ def _copy_lines(parsed: ParsedFile, sid: str) -> pa.Table:
     table = parsed.details
     table = table.filter(pc.fill_null(pc.equal(table.column("settlement_id").cast(pa.string()), sid), False))
     compared = [c for c in table.column_names if c not in ("source_line",)]
-    plain = table.select(compared).cast(pa.schema([
-        pa.field(f.name, pa.string() if pa.types.is_dictionary(f.type) else f.type) for f in table.select(compared).schema
-    ]))
+    plain = table.select(compared).cast(
+        pa.schema(
+            [
+                pa.field(f.name, pa.string() if pa.types.is_dictionary(f.type) else f.type)
+                for f in table.select(compared).schema
+            ]
+        )
+    )
     return plain.sort_by([(c, "ascending") for c in compared])
 
 
@@ -150,7 +176,9 @@ def _canonical(parsed: ParsedFile, details: pa.Table, currencies: dict[str, str]
     expected = by_id.take(sids.indices)
     own = details.column("currency").cast(pa.string())
     conflict = pc.fill_null(pc.and_(pc.is_valid(own), pc.not_equal(own, expected)), False)
-    log.add_mask(path, conflict, lines, own.combine_chunks(), "currency", "the settlement's currency from its summary row")
+    log.add_mask(
+        path, conflict, lines, own.combine_chunks(), "currency", "the settlement's currency from its summary row"
+    )
     text = details.column(AMOUNT_TEXT)
     minor = None
     for currency in sorted({c for c in by_id.to_pylist() if c}):
@@ -172,8 +200,9 @@ def _canonical(parsed: ParsedFile, details: pa.Table, currencies: dict[str, str]
         elif name == "currency":
             columns[name] = pa.DictionaryArray.from_arrays(sids.indices, by_id)
         elif name == "source_file":
-            columns[name] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(details.num_rows, dtype=np.int32)),
-                                                           pa.array([path]))
+            columns[name] = pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(details.num_rows, dtype=np.int32)), pa.array([path])
+            )
         elif name in CATEGORICAL_COLUMNS:
             column = details.column(name)
             columns[name] = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
@@ -193,8 +222,11 @@ def _header(files: list[ParsedFile], copy: _Copy, log: ProblemLog) -> dict[str, 
         out["total_minor"] = parse_amount(s.total, s.currency)
     except ValueError:
         log.add(RowProblem(path, s.line, "total-amount", s.total, expected_form(s.currency)))
-    for key, text, column in (("start", s.start, "settlement-start-date"), ("end", s.end, "settlement-end-date"),
-                              ("deposit_date", s.deposit_date, "deposit-date")):
+    for key, text, column in (
+        ("start", s.start, "settlement-start-date"),
+        ("end", s.end, "settlement-end-date"),
+        ("deposit_date", s.deposit_date, "deposit-date"),
+    ):
         try:
             out[key] = parse_date(text, SETTLEMENT_DATE_FORMATS) if text else None
         except ValueError:
@@ -202,8 +234,9 @@ def _header(files: list[ParsedFile], copy: _Copy, log: ProblemLog) -> dict[str, 
     return out
 
 
-def _settlements(frame: pd.DataFrame, files: list[ParsedFile], kept: dict[str, _Copy],
-                 headers: dict[str, dict[str, object]]) -> tuple[Settlement, ...]:
+def _settlements(
+    frame: pd.DataFrame, files: list[ParsedFile], kept: dict[str, _Copy], headers: dict[str, dict[str, object]]
+) -> tuple[Settlement, ...]:
     grouped = frame.groupby(["settlement_id", "source_file"], observed=True)["amount_minor"].agg(["sum", "count"])
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     sources: dict[str, list[str]] = defaultdict(list)
@@ -217,12 +250,20 @@ def _settlements(frame: pd.DataFrame, files: list[ParsedFile], kept: dict[str, _
         head = headers[sid]
         summary_file = files[copy.file].raw.path
         files_used = sorted(set(sources[sid]) | {summary_file}, key=order.index)
-        out.append(Settlement(
-            settlement_id=sid, format=str(head["format"]), currency=str(head["currency"]),
-            start=head.get("start"), end=head.get("end"), deposit_date=head.get("deposit_date"),  # type: ignore[arg-type]
-            total_minor=int(head["total_minor"]),  # type: ignore[call-overload]
-            lines_total_minor=totals[sid][0], line_count=totals[sid][1], sources=tuple(files_used),
-        ))
+        out.append(
+            Settlement(
+                settlement_id=sid,
+                format=str(head["format"]),
+                currency=str(head["currency"]),
+                start=head.get("start"),
+                end=head.get("end"),
+                deposit_date=head.get("deposit_date"),  # type: ignore[arg-type]
+                total_minor=int(head["total_minor"]),  # type: ignore[call-overload]
+                lines_total_minor=totals[sid][0],
+                line_count=totals[sid][1],
+                sources=tuple(files_used),
+            )
+        )
     return tuple(out)
 
 
@@ -230,9 +271,16 @@ def _accounting(parsed: ParsedFile, kept_lines: dict[str, int]) -> SourceFile:
     path = parsed.raw.path
     lines = kept_lines.get(path, 0)
     return SourceFile(
-        path=path, format=parsed.format, sha256=parsed.raw.sha256, encoding=parsed.raw.encoding,
-        compressed=parsed.raw.compressed, data_rows=parsed.data_rows, summary_rows=len(parsed.summaries),
-        lines=lines, no_amount_rows=parsed.no_amount_rows, blank_lines=parsed.blank_lines,
+        path=path,
+        format=parsed.format,
+        sha256=parsed.raw.sha256,
+        encoding=parsed.raw.encoding,
+        compressed=parsed.raw.compressed,
+        data_rows=parsed.data_rows,
+        summary_rows=len(parsed.summaries),
+        lines=lines,
+        no_amount_rows=parsed.no_amount_rows,
+        blank_lines=parsed.blank_lines,
         duplicate_lines=parsed.details.num_rows - lines,
     )
 

@@ -7,7 +7,7 @@ default is ``M/D/YYYY``); dotted dates are day first (German files).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -36,7 +36,9 @@ NETSUITE_DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%z",
     "%Y-%m-%d %H:%M:%S",
 )
-EXPECTED_SETTLEMENT_DATE = "a date like 2024-01-15 08:23:12 UTC, 14.03.2023 07:49:55 UTC, 2025-06-05T22:07:18+00:00 or 01/15/24"
+EXPECTED_SETTLEMENT_DATE = (
+    "a date like 2024-01-15 08:23:12 UTC, 14.03.2023 07:49:55 UTC, 2025-06-05T22:07:18+00:00 or 01/15/24"
+)
 EXPECTED_NETSUITE_DATE = "a date like 3/15/2023 or 2023-03-15"
 TIMESTAMP = pa.timestamp("s", tz="UTC")
 # A two-digit year must not read as year 24 AD: `%y` forms come before `%Y` ones, and anything
@@ -81,7 +83,7 @@ def parse_dates(values: pa.Array | pa.ChunkedArray, formats: tuple[str, ...]) ->
 
 
 def _epoch(moment: datetime) -> int:
-    return int(moment.replace(tzinfo=timezone.utc).timestamp())
+    return int(moment.replace(tzinfo=UTC).timestamp())
 
 
 def parse_date(text: str, formats: tuple[str, ...]) -> datetime | None:

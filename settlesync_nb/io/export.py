@@ -31,8 +31,9 @@ def neutralise_formulas(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chu
     """Prefix ``'`` to text a spreadsheet would run as a formula."""
     if pa.types.is_dictionary(values.type):
         values = values.cast(pa.string())
-    risky = pc.and_(pc.match_substring_regex(values, FORMULA_START),
-                    pc.invert(pc.match_substring_regex(values, PLAIN_NUMBER)))
+    risky = pc.and_(
+        pc.match_substring_regex(values, FORMULA_START), pc.invert(pc.match_substring_regex(values, PLAIN_NUMBER))
+    )
     risky = pc.fill_null(risky, False)
     if not pc.any(risky).as_py():
         return values
@@ -55,8 +56,11 @@ def amount_text(frame: pd.DataFrame, amount: str = "amount_minor", currency: str
     """Decimal strings of a minor-unit column, each in its row's currency."""
     codes = frame[currency].astype("string").fillna("").to_numpy()
     distinct = {c: exponent(c) for c in set(codes)}
-    places = pa.array(np.array([distinct[c] for c in codes], dtype=np.int64)) if len(distinct) > 1 else (
-        next(iter(distinct.values())) if distinct else 2)
+    places = (
+        pa.array(np.array([distinct[c] for c in codes], dtype=np.int64))
+        if len(distinct) > 1
+        else (next(iter(distinct.values())) if distinct else 2)
+    )
     return format_minor_array(pa.array(frame[amount].to_numpy(dtype=np.int64)), places)
 
 
@@ -65,10 +69,15 @@ def canonical_table(lines: pd.DataFrame, for_csv: bool) -> pa.Table:
     columns = {}
     for name in LINE_COLUMNS:
         if name == "amount_minor":
-            columns["amount"] = (amount_text(lines) if for_csv
-                                 else decimal_column(lines["amount_minor"].to_numpy(), lines["currency"].astype(str)))
+            columns["amount"] = (
+                amount_text(lines)
+                if for_csv
+                else decimal_column(lines["amount_minor"].to_numpy(), lines["currency"].astype(str))
+            )
         else:
-            columns[name] = pa.array(lines[name]) if name != "posted_time" else pa.array(lines[name], pa.timestamp("s", tz="UTC"))
+            columns[name] = (
+                pa.array(lines[name]) if name != "posted_time" else pa.array(lines[name], pa.timestamp("s", tz="UTC"))
+            )
     return pa.table(columns)
 
 

@@ -19,7 +19,14 @@ from .parsed import AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow, blank_to_nu
 from .source import RawFile
 from .tabular import TsvTable, read_tsv
 
-SUMMARY_COLUMNS = ("settlement-id", "settlement-start-date", "settlement-end-date", "deposit-date", "total-amount", "currency")
+SUMMARY_COLUMNS = (
+    "settlement-id",
+    "settlement-start-date",
+    "settlement-end-date",
+    "deposit-date",
+    "total-amount",
+    "currency",
+)
 # canonical column -> report column, for the identifying columns both flat layouts share
 SHARED_COLUMNS = {
     "settlement_id": "settlement-id",
@@ -37,11 +44,25 @@ SHARED_COLUMNS = {
 # Read dictionary-encoded: few distinct values, grouped on later (measured faster than plain
 # strings for these; high-cardinality columns stay plain).
 REPETITIVE = {
-    "settlement-id", "currency", "transaction-type", "marketplace-name", "amount-type",
-    "amount-description", "fulfillment-id", "total-amount", "posted-date", "price-type",
-    "item-related-fee-type", "shipment-fee-type", "order-fee-type", "promotion-type",
-    "direct-payment-type", "other-fee-reason-description", "settlement-start-date",
-    "settlement-end-date", "deposit-date",
+    "settlement-id",
+    "currency",
+    "transaction-type",
+    "marketplace-name",
+    "amount-type",
+    "amount-description",
+    "fulfillment-id",
+    "total-amount",
+    "posted-date",
+    "price-type",
+    "item-related-fee-type",
+    "shipment-fee-type",
+    "order-fee-type",
+    "promotion-type",
+    "direct-payment-type",
+    "other-fee-reason-description",
+    "settlement-start-date",
+    "settlement-end-date",
+    "deposit-date",
 }
 V2_REQUIRED = (*SUMMARY_COLUMNS, "transaction-type", "amount-type", "amount-description", "amount")
 HINT_V2 = "A Flat File V2 settlement report (GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) has these columns."
@@ -119,9 +140,14 @@ def split_rows(raw: RawFile, required: tuple[str, ...], hint: str) -> FlatRows:
     table = tsv.table
     ids = blank_to_null(table.column("settlement-id"))
     repeated_header = np.asarray(pc.fill_null(pc.equal(ids, "settlement-id"), False), dtype=bool)
-    problems.add_mask(raw.path, pa.array(repeated_header), tsv.lines, ids.combine_chunks().cast(pa.string()),
-                      "settlement-id", "a settlement id, not a second header row "
-                      "(two reports joined into one file? load them separately)")
+    problems.add_mask(
+        raw.path,
+        pa.array(repeated_header),
+        tsv.lines,
+        ids.combine_chunks().cast(pa.string()),
+        "settlement-id",
+        "a settlement id, not a second header row (two reports joined into one file? load them separately)",
+    )
     summary = np.asarray(pc.is_valid(blank_to_null(table.column("total-amount"))), dtype=bool) & ~repeated_header
     summaries = _summaries(table.filter(pa.array(summary)), tsv.lines[summary])
     detail = ~summary & ~repeated_header
@@ -145,7 +171,9 @@ def _take(table: pa.Table, mask: np.ndarray) -> pa.Table:
 
 
 def _summaries(rows: pa.Table, lines: np.ndarray) -> list[SummaryRow]:
-    records = rows.select(list(SUMMARY_COLUMNS)).cast(pa.schema([(c, pa.string()) for c in SUMMARY_COLUMNS])).to_pylist()
+    records = (
+        rows.select(list(SUMMARY_COLUMNS)).cast(pa.schema([(c, pa.string()) for c in SUMMARY_COLUMNS])).to_pylist()
+    )
     return [
         SummaryRow(
             settlement_id=r["settlement-id"].strip(),
@@ -189,4 +217,3 @@ def read_flat_v2(raw: RawFile) -> ParsedFile:
         no_amount_rows=0,
         blank_lines=rows.tsv.blank_lines + rows.blank_rows,
     )
-

@@ -49,8 +49,9 @@ def read_flat_v1(raw: RawFile) -> ParsedFile:
         if description_column is None:
             description = transaction_type
         else:
-            description = pc.coalesce(blank_to_null(rows.column(description_column)).cast(pa.string()),
-                                      transaction_type.cast(pa.string()))
+            description = pc.coalesce(
+                blank_to_null(rows.column(description_column)).cast(pa.string()), transaction_type.cast(pa.string())
+            )
         mask = pa.array(present)
         part = {name: column.filter(mask) for name, column in base.items()}
         part["amount_type"] = pa.array([amount_type] * int(present.sum()), pa.string())
@@ -62,10 +63,16 @@ def read_flat_v1(raw: RawFile) -> ParsedFile:
         details = pa.concat_tables(parts).sort_by([("source_line", "ascending"), ("pair_order", "ascending")])
         details = details.drop_columns(["pair_order"])
     else:
-        details = _normalise(pa.table({**{n: c.filter(pa.array(used)) for n, c in base.items()},
-                                       "amount_type": pa.array([], pa.string()),
-                                       "amount_description": pa.array([], pa.string()),
-                                       AMOUNT_TEXT: pa.array([], pa.string())}))
+        details = _normalise(
+            pa.table(
+                {
+                    **{n: c.filter(pa.array(used)) for n, c in base.items()},
+                    "amount_type": pa.array([], pa.string()),
+                    "amount_description": pa.array([], pa.string()),
+                    AMOUNT_TEXT: pa.array([], pa.string()),
+                }
+            )
+        )
     return ParsedFile(
         raw=raw,
         format="flat-v1",

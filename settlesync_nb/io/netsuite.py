@@ -32,8 +32,13 @@ FIELDS = ("internal_id", "type", "date", "document_number", "status", "order_id"
 REQUIRED = ("internal_id", "type", "order_id", "amount")
 _ORDER_ID_LABELS = {
     "default": ("Amazon Order ID", "Amazon Order Id", "Amazon Order Number"),
-    "farapp": ("FarApp Channel Order", "Channel Order", "Channel Order #", "Channel Order ID",
-               "custbody_fa_channel_order"),
+    "farapp": (
+        "FarApp Channel Order",
+        "Channel Order",
+        "Channel Order #",
+        "Channel Order ID",
+        "custbody_fa_channel_order",
+    ),
     "celigo": ("eTail Order Id", "eTail Order ID", "Celigo eTail Order ID", "custbody_celigo_etail_order_id"),
 }
 PRESETS = tuple(_ORDER_ID_LABELS)
@@ -48,8 +53,8 @@ _LABELS: dict[str, tuple[str, ...]] = {
 }
 _NBSP = "\u00a0"  # NetSuite's "1 000,00" number format groups with a no-break space
 MISSING_HINT = (
-    "Name your column labels in a config file ([netsuite.columns] internal_id = \"...\", ...) or "
-    "choose a preset for the order-id field ([netsuite] preset = \"farapp\" or \"celigo\")."
+    'Name your column labels in a config file ([netsuite.columns] internal_id = "...", ...) or '
+    'choose a preset for the order-id field ([netsuite] preset = "farapp" or "celigo").'
 )
 
 
@@ -75,7 +80,9 @@ class ColumnMapping:
             raise UsageError(f"Unknown NetSuite preset: {self.preset!r} (valid options are {', '.join(PRESETS)})")
         unknown = sorted(set(self.columns) - set(FIELDS))
         if unknown:
-            raise UsageError(f"Unknown NetSuite field(s) {unknown} in the column mapping (valid options are {', '.join(FIELDS)})")
+            raise UsageError(
+                f"Unknown NetSuite field(s) {unknown} in the column mapping (valid options are {', '.join(FIELDS)})"
+            )
         if self.decimal_separator not in (".", ","):
             raise UsageError(f"decimal_separator must be '.' or ',' (found {self.decimal_separator!r})")
 
@@ -132,41 +139,74 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
     raw = read_raw(path)
     header = next(csv.reader([raw.first_line]), [])
     if len(header) < 2:
-        raise FileProblem(path, f"is not a comma-separated export (first line: {raw.first_line[:120]!r})",
-                          "Export the saved search as CSV from NetSuite.")
+        raise FileProblem(
+            path,
+            f"is not a comma-separated export (first line: {raw.first_line[:120]!r})",
+            "Export the saved search as CSV from NetSuite.",
+        )
     columns = _resolve(path, header, mapping)
     table = pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(raw.content)),
         read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(header))], skip_rows=1),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(header))},
-                                             strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={f"c{i}": pa.string() for i in range(len(header))}, strings_can_be_null=False
+        ),
     )
     lines = _line_numbers(raw.data[: raw.end], table.num_rows)
-    get = {name: blank_to_null(table.column(f"c{index}")) if index is not None
-           else pa.chunked_array([pa.nulls(table.num_rows, pa.string())]) for name, index in columns.items()}
+    get = {
+        name: blank_to_null(table.column(f"c{index}"))
+        if index is not None
+        else pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+        for name, index in columns.items()
+    }
     for name in REQUIRED:
-        log.add_mask(path, pc.is_null(get[name]), lines, pa.array([""] * table.num_rows), header[columns[name]],  # type: ignore[index]
-                     f"a value ({name.replace('_', ' ')} is required on every row)")
+        log.add_mask(
+            path,
+            pc.is_null(get[name]),
+            lines,
+            pa.array([""] * table.num_rows),
+            header[columns[name]],  # type: ignore[index]
+            f"a value ({name.replace('_', ' ')} is required on every row)",
+        )
     amount_text, bad_amount = _normalise_amounts(get["amount"], mapping.decimal_separator)
-    log.add_mask(path, pc.and_(bad_amount, pc.is_valid(get["amount"])), lines, get["amount"].combine_chunks(),
-                 header[columns["amount"]],  # type: ignore[index]
-                 "an amount like 1,234.56, -1.00 or (1.00)" if mapping.decimal_separator == "." else
-                 "an amount like 1.234,56, -1,00 or (1,00)")
+    log.add_mask(
+        path,
+        pc.and_(bad_amount, pc.is_valid(get["amount"])),
+        lines,
+        get["amount"].combine_chunks(),
+        header[columns["amount"]],  # type: ignore[index]
+        "an amount like 1,234.56, -1.00 or (1.00)"
+        if mapping.decimal_separator == "."
+        else "an amount like 1.234,56, -1,00 or (1,00)",
+    )
     dates, bad_date = parse_dates(get["date"], NETSUITE_DATE_FORMATS)
     if columns["date"] is not None:
-        log.add_mask(path, bad_date, lines, get["date"].combine_chunks(), header[columns["date"]], EXPECTED_NETSUITE_DATE)
-    currency = get["currency"] if columns["currency"] is not None else pa.chunked_array(
-        [pa.array([mapping.currency] * table.num_rows, pa.string())])
+        log.add_mask(
+            path, bad_date, lines, get["date"].combine_chunks(), header[columns["date"]], EXPECTED_NETSUITE_DATE
+        )
+    currency = (
+        get["currency"]
+        if columns["currency"] is not None
+        else pa.chunked_array([pa.array([mapping.currency] * table.num_rows, pa.string())])
+    )
     currency = pc.utf8_upper(currency)
     minor = _minor_units(path, amount_text, currency, lines, header[columns["amount"]], log)  # type: ignore[index]
-    out = pa.table({
-        "internal_id": get["internal_id"], "type": get["type"], "date": dates,
-        "document_number": get["document_number"], "status": get["status"], "order_id": get["order_id"],
-        "amount_text": amount_text, "amount_minor": minor, "currency": currency,
-        "source_file": pa.array([path] * table.num_rows, pa.string()).dictionary_encode(),
-        "source_line": pa.array(lines, pa.int64()),
-    })
+    out = pa.table(
+        {
+            "internal_id": get["internal_id"],
+            "type": get["type"],
+            "date": dates,
+            "document_number": get["document_number"],
+            "status": get["status"],
+            "order_id": get["order_id"],
+            "amount_text": amount_text,
+            "amount_minor": minor,
+            "currency": currency,
+            "source_file": pa.array([path] * table.num_rows, pa.string()).dictionary_encode(),
+            "source_line": pa.array(lines, pa.int64()),
+        }
+    )
     return out, raw.sha256
 
 
@@ -208,8 +248,10 @@ def _line_numbers(content: bytes, rows: int) -> np.ndarray:
 def _amount_pattern(decimal_separator: str) -> str:
     grouping = "," if decimal_separator == "." else "."
     number = rf"(?:\d{{1,3}}(?:[{re.escape(grouping)}' {_NBSP}]\d{{3}})+|\d+)(?:{re.escape(decimal_separator)}\d+)?"
-    return (rf"^\s*(?P<open>\(?)\s*(?P<sign>-?)\s*(?:[$€£¥]|[A-Z]{{3}})?\s*(?P<sign2>-?)\s*"
-            rf"(?P<number>{number})\s*(?P<close>\)?)\s*$")
+    return (
+        rf"^\s*(?P<open>\(?)\s*(?P<sign>-?)\s*(?:[$€£¥]|[A-Z]{{3}})?\s*(?P<sign2>-?)\s*"
+        rf"(?P<number>{number})\s*(?P<close>\)?)\s*$"
+    )
 
 
 def _normalise_amounts(values: pa.ChunkedArray, decimal_separator: str) -> tuple[pa.Array, pa.Array]:
@@ -231,8 +273,9 @@ def _normalise_amounts(values: pa.ChunkedArray, decimal_separator: str) -> tuple
     return pc.if_else(valid, signed, pa.scalar(None, pa.string())), pc.invert(valid)
 
 
-def _minor_units(path: str, amount_text: pa.Array, currency: pa.ChunkedArray, lines: np.ndarray,
-                 column: str, log: ProblemLog) -> pa.Array:
+def _minor_units(
+    path: str, amount_text: pa.Array, currency: pa.ChunkedArray, lines: np.ndarray, column: str, log: ProblemLog
+) -> pa.Array:
     """Minor units where the currency is known; null where it is left to reconciliation."""
     codes = currency.combine_chunks() if currency.num_chunks else pa.array([], pa.string())
     minor = np.zeros(len(amount_text), dtype=np.int64)
@@ -262,11 +305,16 @@ def _refuse_repeated_ids(table: pa.Table) -> None:
     where = ", ".join(f"{r['source_file']} line {r['source_line']}" for r in rows[:5])
     files = {r["source_file"] for r in rows}
     if len(files) > 1:
-        hint = ("The exports overlap: the same transaction is in more than one file. "
-                "Load exports covering separate periods, or one export.")
+        hint = (
+            "The exports overlap: the same transaction is in more than one file. "
+            "Load exports covering separate periods, or one export."
+        )
     else:
-        hint = ("The saved search lists one row per transaction line. Add the criterion "
-                "'Main Line is true' to the saved search (Criteria > Standard) and export again.")
-    raise InputError(f"NetSuite Internal ID {first} appears {len(rows)} times ({where}); "
-                     f"{len(repeated)} internal id(s) repeat in all. {hint}")
-
+        hint = (
+            "The saved search lists one row per transaction line. Add the criterion "
+            "'Main Line is true' to the saved search (Criteria > Standard) and export again."
+        )
+    raise InputError(
+        f"NetSuite Internal ID {first} appears {len(rows)} times ({where}); "
+        f"{len(repeated)} internal id(s) repeat in all. {hint}"
+    )

@@ -97,9 +97,7 @@ def read_raw(path: str | Path, encoding: str | None = None) -> RawFile:
     compressed = stored.startswith(GZIP_MAGIC)
     data = _gunzip(name, stored) if compressed else stored
     if not data or data.isspace():
-        raise FileProblem(
-            name, "is empty", "Download the report again; an empty file holds no settlement."
-        )
+        raise FileProblem(name, "is empty", "Download the report again; an empty file holds no settlement.")
     text, used = _to_utf8(name, data, encoding)
     end, blank = _content_end(text)
     return RawFile(name, text, end, sha, used, compressed, blank)
@@ -125,11 +123,11 @@ def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
         except UnicodeDecodeError as exc:
             raise FileProblem(
                 name,
-                f"is not valid {forced} (byte {exc.start}: {data[exc.start:exc.start + 4]!r})",
+                f"is not valid {forced} (byte {exc.start}: {data[exc.start : exc.start + 4]!r})",
                 "Leave the encoding out to let settlesync detect it.",
             ) from None
     if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM):]
+        data = data[len(_UTF8_BOM) :]
     elif data.startswith(_UTF16_BOMS):
         return data.decode("utf-16").encode("utf-8"), "utf-16"
     if data.isascii():
@@ -139,7 +137,7 @@ def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
         return data, "utf-8"
     except UnicodeDecodeError:
         pass
-    japanese = _JAPANESE_HINTS.search(data[:1 << 16]) is not None
+    japanese = _JAPANESE_HINTS.search(data[: 1 << 16]) is not None
     for candidate in JAPANESE_FALLBACKS if japanese else WESTERN_FALLBACKS:
         try:
             return data.decode(candidate).encode("utf-8"), candidate

@@ -74,13 +74,19 @@ def read_xml(raw: RawFile) -> ParsedFile:
         root = etree.fromstring(raw.data, _SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
-        raise FileProblem(raw.path, f"is not well-formed XML (line {line}: {exc.msg})",
-                          "Download the report again; an XML report must be complete.") from None
+        raise FileProblem(
+            raw.path,
+            f"is not well-formed XML (line {line}: {exc.msg})",
+            "Download the report again; an XML report must be complete.",
+        ) from None
     reports = [e for e in root.iter() if _local(e) == "SettlementReport"]
     if not reports:
         found = sorted({_local(e) for e in root.iter() if _local(e)})[:15]
-        raise FileProblem(raw.path, f"is XML but holds no SettlementReport element (elements found: {', '.join(found)})",
-                          "Pass an Amazon settlement report (GET_V2_SETTLEMENT_REPORT_DATA_XML).")
+        raise FileProblem(
+            raw.path,
+            f"is XML but holds no SettlementReport element (elements found: {', '.join(found)})",
+            "Pass an Amazon settlement report (GET_V2_SETTLEMENT_REPORT_DATA_XML).",
+        )
     problems = ProblemLog()
     summaries: list[SummaryRow] = []
     records: list[dict[str, Any]] = []
@@ -89,8 +95,16 @@ def read_xml(raw: RawFile) -> ParsedFile:
         for transaction in report:
             if _local(transaction) not in ("SettlementData", ""):
                 _transaction(raw.path, settlement_id, transaction, records, problems)
-    return ParsedFile(raw=raw, format="xml", summaries=summaries, details=_table(raw.path, records, problems),
-                      problems=problems, data_rows=len(records) + len(summaries), no_amount_rows=0, blank_lines=0)
+    return ParsedFile(
+        raw=raw,
+        format="xml",
+        summaries=summaries,
+        details=_table(raw.path, records, problems),
+        problems=problems,
+        data_rows=len(records) + len(summaries),
+        no_amount_rows=0,
+        blank_lines=0,
+    )
 
 
 def _summary(path: str, report: etree._Element, summaries: list[SummaryRow], problems: ProblemLog) -> str:
@@ -100,20 +114,23 @@ def _summary(path: str, report: etree._Element, summaries: list[SummaryRow], pro
         return ""
     total = next((e for e in data if _local(e) == "TotalAmount"), None)
     settlement_id = _child_text(data, "AmazonSettlementID") or ""
-    summaries.append(SummaryRow(
-        settlement_id=settlement_id,
-        start=_child_text(data, "StartDate") or "",
-        end=_child_text(data, "EndDate") or "",
-        deposit_date=_child_text(data, "DepositDate") or "",
-        total=(total.text or "").strip() if total is not None else "",
-        currency=(total.get("currency", "") if total is not None else "").strip().upper(),
-        line=(total if total is not None else data).sourceline or 0,
-    ))
+    summaries.append(
+        SummaryRow(
+            settlement_id=settlement_id,
+            start=_child_text(data, "StartDate") or "",
+            end=_child_text(data, "EndDate") or "",
+            deposit_date=_child_text(data, "DepositDate") or "",
+            total=(total.text or "").strip() if total is not None else "",
+            currency=(total.get("currency", "") if total is not None else "").strip().upper(),
+            line=(total if total is not None else data).sourceline or 0,
+        )
+    )
     return settlement_id
 
 
-def _transaction(path: str, settlement_id: str, transaction: etree._Element,
-                 records: list[dict[str, Any]], problems: ProblemLog) -> None:
+def _transaction(
+    path: str, settlement_id: str, transaction: etree._Element, records: list[dict[str, Any]], problems: ProblemLog
+) -> None:
     kind = _local(transaction)
     transaction_type = _child_text(transaction, "TransactionType") or kind
     base = {"settlement_id": settlement_id, "transaction_type": transaction_type}
@@ -129,9 +146,16 @@ def _transaction(path: str, settlement_id: str, transaction: etree._Element,
         line.update(_context(element, transaction))
         booked = _booking(element, parent, transaction, transaction_type)
         if booked is None:
-            problems.add(RowProblem(path, element.sourceline or 0, tag, (element.text or "").strip(),
-                                    "an amount in a known place (ItemPrice, ItemFees, Promotion, ...): "
-                                    "this XML holds money settlesync cannot book; report it to the settlesync team"))
+            problems.add(
+                RowProblem(
+                    path,
+                    element.sourceline or 0,
+                    tag,
+                    (element.text or "").strip(),
+                    "an amount in a known place (ItemPrice, ItemFees, Promotion, ...): "
+                    "this XML holds money settlesync cannot book; report it to the settlesync team",
+                )
+            )
             continue
         line["amount_type"], line["amount_description"] = booked
         line[AMOUNT_TEXT] = (element.text or "").strip()
@@ -154,8 +178,9 @@ def _context(element: etree._Element, transaction: etree._Element) -> dict[str, 
     return found
 
 
-def _booking(element: etree._Element, parent: etree._Element, transaction: etree._Element,
-             transaction_type: str) -> tuple[str, str] | None:
+def _booking(
+    element: etree._Element, parent: etree._Element, transaction: etree._Element, transaction_type: str
+) -> tuple[str, str] | None:
     """(amount_type, amount_description) for a money element, or None when unknown."""
     tag = _local(element)
     if parent is transaction:
@@ -175,8 +200,16 @@ def _booking(element: etree._Element, parent: etree._Element, transaction: etree
 
 
 def _table(path: str, records: list[dict[str, Any]], problems: ProblemLog) -> pa.Table:
-    columns = ["settlement_id", "transaction_type", *CONTEXT, "amount_type", "amount_description", AMOUNT_TEXT,
-               "currency", "source_line"]
+    columns = [
+        "settlement_id",
+        "transaction_type",
+        *CONTEXT,
+        "amount_type",
+        "amount_description",
+        AMOUNT_TEXT,
+        "currency",
+        "source_line",
+    ]
     data = {name: [r.get(name) for r in records] for name in columns}
     table = pa.table({n: pa.array(v, pa.int64() if n == "source_line" else pa.string()) for n, v in data.items()})
     lines = table.column("source_line").to_numpy()
@@ -184,8 +217,9 @@ def _table(path: str, records: list[dict[str, Any]], problems: ProblemLog) -> pa
     stamps, bad = parse_dates(posted, SETTLEMENT_DATE_FORMATS)
     problems.add_mask(path, bad, lines, posted.combine_chunks(), "PostedDate", EXPECTED_SETTLEMENT_DATE)
     quantity_text = table.column("quantity_text").combine_chunks()
-    quantity = pa.array([int(q) if q is not None and q.lstrip("-").isdigit() else None
-                         for q in quantity_text.to_pylist()], pa.int64())
+    quantity = pa.array(
+        [int(q) if q is not None and q.lstrip("-").isdigit() else None for q in quantity_text.to_pylist()], pa.int64()
+    )
     bad_quantity = pa.array([q is not None and not q.lstrip("-").isdigit() for q in quantity_text.to_pylist()])
     problems.add_mask(path, bad_quantity, lines, quantity_text, "Quantity", "a whole number")
     table = table.drop_columns(["posted_text", "quantity_text"])
