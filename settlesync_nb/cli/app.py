@@ -25,10 +25,32 @@ def cli() -> None:
     """Check Amazon settlement reports against NetSuite before and while Settlement Sync runs."""
 
 
+GREEDY_OPTIONS = frozenset({"--amazon", "--netsuite"})
+
+
+def expand_greedy(argv: Sequence[str]) -> list[str]:
+    """Let ``--amazon a.txt b.txt`` name several files: repeat the option before each value.
+
+    click options take one value each; shells expand ``--amazon reports/*`` into many.
+    """
+    out: list[str] = []
+    current = None
+    for token in argv:
+        if token.startswith("-"):
+            current = token if token in GREEDY_OPTIONS else None
+            out.append(token)
+        elif current and out and out[-1] != current:
+            out.extend([current, token])
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script exits with it)."""
+    args = expand_greedy(sys.argv[1:] if argv is None else list(argv))
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="settlesync", standalone_mode=False)
+        result = cli.main(args=args, prog_name="settlesync", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:

@@ -1,0 +1,268 @@
+"""``reconcile``: canonical Amazon lines + NetSuite records -> a :class:`TestReport`.
+
+Pure: no file access, no clock, no globals. Everything it needs arrives as arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from ..config import Settings
+from ..io.netsuite import NetSuiteRecords
+from ..model import LoadResult, Settlement
+from ..money import format_minor
+from .categories import UNCLASSIFIED, categorise, settlement_summary
+from .matching import KEY, amazon_side, join, netsuite_side
+from .report import Check, InputFile, Resolution, SettlementResult, TestReport
+from .rules import ERROR, INFO, KINDS, Context, assign_kinds, explain
+
+COLUMNS = [
+    "settlement_id",
+    "transaction_type",
+    "order_id",
+    "kind",
+    "severity",
+    "amazon_minor",
+    "netsuite_minor",
+    "difference_minor",
+    "currency",
+    "netsuite_documents",
+    "explanation",
+    "marketplace",
+    "posted_time",
+    "skus",
+    "resolution",
+    "reviewer",
+    "note",
+]
+
+
+def reconcile(
+    load: LoadResult,
+    netsuite: NetSuiteRecords,
+    settings: Settings | None = None,
+    resolutions: Iterable[Resolution] = (),
+    extra_inputs: Iterable[InputFile] = (),
+) -> TestReport:
+    """Compare settlements with NetSuite and build the test report.
+
+    Args:
+        load: Canonical settlement lines (``load_settlements``).
+        netsuite: NetSuite records (``load_netsuite``).
+        settings: Basis, tolerance, cutoff, type map, category rules (default: defaults).
+        resolutions: Reviewer decisions on errors; they unblock the report (see TestReport).
+        extra_inputs: Further fingerprinted inputs to list (config file, resolutions file).
+    """
+    settings = settings or Settings()
+    kept, excluded = _apply_cutoff(load.settlements, settings)
+    kept_ids = {s.settlement_id for s in kept}
+    lines = load.lines[load.lines["settlement_id"].astype(str).isin(kept_ids)]
+    categories = categorise(lines, settings.categories)
+    amazon = amazon_side(lines, settings.basis)
+    ns, ignored = netsuite_side(netsuite.frame, settings, amazon[[*KEY, "currency"]])
+    joined = join(amazon, ns)
+    ordered = frozenset(amazon.loc[amazon["transaction_type"] == "Order", "order_id"])
+    ctx = Context(tolerance=settings.tolerance, ordered=ordered)
+    joined["kind"] = assign_kinds(joined, ctx)
+    found = joined[joined["kind"].notna()].copy()
+    found["explanation"] = explain(found, ctx)
+    rows = pd.concat([_order_rows(found), *_settlement_rows(load, kept, lines, categories)], ignore_index=True)
+    rows, unmatched = _resolve(rows, resolutions)
+    inputs = (
+        *(InputFile(f.path, f.sha256, "amazon") for f in load.files),
+        *(InputFile(path, sha, "netsuite") for path, sha, _ in netsuite.files),
+        *extra_inputs,
+    )
+    results = tuple(_settlement_result(s, rows) for s in kept)
+    return TestReport(
+        discrepancies=rows,
+        summary=settlement_summary(lines, categories),
+        settlements=results,
+        excluded=excluded,
+        duplicates=load.duplicates,
+        inputs=inputs,
+        settings=settings,
+        checks=_checks(rows),
+        ignored_netsuite_types=ignored,
+        unmatched_resolutions=unmatched,
+    )
+
+
+def _apply_cutoff(
+    settlements: Iterable[Settlement], settings: Settings
+) -> tuple[tuple[Settlement, ...], tuple[Settlement, ...]]:
+    if settings.cutoff is None:
+        return tuple(settlements), ()
+    start = datetime(settings.cutoff.year, settings.cutoff.month, settings.cutoff.day, tzinfo=UTC)
+    kept, excluded = [], []
+    for item in settlements:
+        (excluded if item.end is not None and item.end < start else kept).append(item)
+    return tuple(kept), tuple(excluded)
+
+
+def _order_rows(found: pd.DataFrame) -> pd.DataFrame:
+    """Discrepancy rows for (order, type) pairs, in the report's column layout."""
+    in_amazon = found["in_amazon"].to_numpy(dtype=bool)
+    live = found["in_netsuite"].to_numpy(dtype=bool) & (found["live_count"].to_numpy() > 0)
+    return pd.DataFrame(
+        {
+            "settlement_id": found["settlements"],
+            "transaction_type": found["transaction_type"],
+            "order_id": found["order_id"],
+            "kind": found["kind"],
+            "severity": found["kind"].map(KINDS),
+            "amazon_minor": _where(found["amazon_compared"], in_amazon),
+            "netsuite_minor": _where(found["netsuite_minor"], live),
+            "difference_minor": _where(found["difference_minor"], in_amazon & live),
+            "currency": found["currency"],
+            "netsuite_documents": found["netsuite_documents"],
+            "explanation": found["explanation"],
+            "marketplace": found["marketplace"],
+            "posted_time": found["posted_time"],
+            "skus": found["skus"],
+        }
+    ).reset_index(drop=True)
+
+
+def _where(values: pd.Series, keep: np.ndarray) -> pd.Series:
+    """Exact integers where ``keep`` holds, <NA> elsewhere."""
+    return pd.Series(values.to_numpy(dtype=np.int64), index=values.index, dtype="Int64").where(keep)
+
+
+def _settlement_rows(
+    load: LoadResult, kept: tuple[Settlement, ...], lines: pd.DataFrame, categories: pd.Series
+) -> list[pd.DataFrame]:
+    """Settlement-level findings: inconsistent totals, duplicated settlements, unclassified lines."""
+    records = []
+    kept_ids = {s.settlement_id for s in kept}
+    for item in kept:
+        if not item.consistent:
+            records.append(_settlement_record(item, "settlement_inconsistent", _inconsistency(item, lines)))
+    by_id = {s.settlement_id: s for s in load.settlements}
+    for dup in load.duplicates:
+        if dup.settlement_id not in kept_ids:
+            continue
+        same = "identical (kept once)" if dup.identical else "DIFFERENT: check which download is right"
+        text = f"met twice: {dup.kept_source} and {dup.dropped_source} are {same}; kept {dup.kept_source}"
+        record = _settlement_record(by_id[dup.settlement_id], "duplicate_settlement", text)
+        record["severity"] = ERROR if not dup.identical else INFO
+        records.append(record)
+    unknown = lines[categories == UNCLASSIFIED]
+    if len(unknown):
+        keys = ["settlement_id", "transaction_type", "amount_type", "amount_description"]
+        frame = unknown[[*keys, "order_id", "amount_minor", "currency", "source_file", "source_line"]].astype(
+            {k: "string" for k in keys}
+        )
+        for values, group in frame.groupby(keys, dropna=False, sort=True):
+            sid, ttype, atype, desc = (str(v) if not pd.isna(v) else "" for v in values)
+            orders = group["order_id"].dropna().unique()
+            first = group.iloc[0]
+            text = (
+                f"{len(group)} line(s) of transaction type {ttype!r}, amount type {atype!r}, description "
+                f"{desc!r} are not in the category map (first: {first['source_file']} line {first['source_line']}); "
+                "add a [[categories]] rule to classify them"
+            )
+            records.append(
+                {
+                    **_settlement_record(by_id[sid], "unclassified_line", text),
+                    "transaction_type": ttype or None,
+                    "order_id": orders[0] if len(orders) == 1 else None,
+                    "amazon_minor": int(group["amount_minor"].sum()),
+                }
+            )
+    return [pd.DataFrame.from_records(records, columns=COLUMNS[:14])] if records else []
+
+
+def _settlement_record(item: Settlement, kind: str, explanation: str) -> dict[str, object]:
+    return {
+        "settlement_id": item.settlement_id,
+        "transaction_type": None,
+        "order_id": None,
+        "kind": kind,
+        "severity": KINDS[kind],
+        "amazon_minor": None,
+        "netsuite_minor": None,
+        "difference_minor": None,
+        "currency": item.currency,
+        "netsuite_documents": None,
+        "explanation": explanation,
+        "marketplace": None,
+        "posted_time": None,
+        "skus": None,
+    }
+
+
+def _inconsistency(item: Settlement, lines: pd.DataFrame) -> str:
+    gap = item.total_minor - item.lines_total_minor
+    text = (
+        f"lines add up to {item.lines_total} but the report's total is {item.total_amount} "
+        f"(difference {format_minor(gap, item.currency)})"
+    )
+    mine = lines[lines["settlement_id"].astype(str) == item.settlement_id]
+    if not mine["amount_description"].astype(str).eq("Current Reserve Amount").any():
+        text += "; it has no Current Reserve Amount line: a missing reserve hold is the usual cause"
+    return text
+
+
+def _resolve(rows: pd.DataFrame, resolutions: Iterable[Resolution]) -> tuple[pd.DataFrame, tuple[Resolution, ...]]:
+    """Attach each resolution to the error it names; list those that name none."""
+    rows = rows.assign(resolution=pd.Series([None] * len(rows), dtype=object), reviewer=None, note=None)
+    is_order = rows["order_id"].notna() & rows["kind"].ne("unclassified_line")
+    order_key = list(zip(rows["order_id"], rows["transaction_type"], strict=True))
+    settlement_key = list(zip(rows["settlement_id"], rows["kind"], strict=True))
+    unmatched = []
+    for item in resolutions:
+        scope, first, second = item.key
+        if scope == "order":
+            hit = is_order & pd.Series([k == (first, second) for k in order_key], index=rows.index)
+        else:
+            hit = ~is_order & pd.Series([k == (first, second) for k in settlement_key], index=rows.index)
+        hit &= rows["severity"] == ERROR
+        if not hit.any():
+            unmatched.append(item)
+            continue
+        rows.loc[hit, ["resolution", "reviewer", "note"]] = [item.action, item.reviewer, item.note]
+    return rows[COLUMNS], tuple(unmatched)
+
+
+def _settlement_result(item: Settlement, rows: pd.DataFrame) -> SettlementResult:
+    attributed = np.array(
+        [item.settlement_id in str(ids).split(";") for ids in rows["settlement_id"].fillna("")], dtype=bool
+    )
+    mine = rows.loc[attributed]
+    counts = mine["kind"].value_counts().to_dict()
+    unresolved = int(((mine["severity"] == ERROR) & mine["resolution"].isna()).sum())
+    return SettlementResult(item, {k: int(counts.get(k, 0)) for k in KINDS}, unresolved, _checks(mine, item))
+
+
+CHECKS = (
+    ("lines add up to the report total", ("settlement_inconsistent",)),
+    ("settlement loaded once, copies identical", ("duplicate_settlement",)),
+    ("every Amazon order and refund is in NetSuite", ("missing_in_netsuite",)),
+    ("amounts agree within tolerance", ("amount_mismatch",)),
+    ("one live NetSuite record per order or refund", ("duplicate_in_netsuite",)),
+    ("no cancelled postings", ("cancelled_posting",)),
+    ("currencies agree", ("currency_mismatch",)),
+)
+
+
+def _checks(rows: pd.DataFrame, item: Settlement | None = None) -> tuple[Check, ...]:
+    out = []
+    for name, kinds in CHECKS:
+        hit = rows[rows["kind"].isin(kinds) & (rows["severity"] == ERROR)]
+        open_errors = int(hit["resolution"].isna().sum())
+        detail = f"{len(hit)} found, {open_errors} unresolved" if len(hit) else "none found"
+        out.append(Check(name, open_errors == 0, detail))
+    unknown = int((rows["kind"] == "unclassified_line").sum())
+    out.append(
+        Check(
+            "every line classified",
+            True,
+            f"{unknown} unclassified group(s), shown as info" if unknown else "all classified",
+        )
+    )
+    return tuple(out)

@@ -1,0 +1,249 @@
+"""End-to-end reconciliation on tiny scenario files (real loaders, no mocks)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from builders import line, order, refund, sale, write_netsuite, write_v2
+
+from settlesync_nb.config import Settings, settings_from_dict
+from settlesync_nb.pipeline import reconcile_files
+from settlesync_nb.reconcile import COMPLETE, ERRORS, Resolution, TestReport
+
+
+def run(
+    tmp_path: Path, reports: list[tuple[str, list[dict[str, str]]]], netsuite: list[tuple[str, ...]], **options: object
+) -> TestReport:
+    amazon = [write_v2(tmp_path / f"s{i}.txt", sid, rows) for i, (sid, rows) in enumerate(reports)]
+    export = write_netsuite(tmp_path / "ns.csv", netsuite)
+    return reconcile_files(amazon, [export], **options)  # type: ignore[arg-type]
+
+
+def kinds(report: TestReport) -> dict[tuple[str | None, str | None], str]:
+    d = report.discrepancies
+    return {(o, t): k for o, t, k in zip(d["order_id"], d["transaction_type"], d["kind"], strict=True)}
+
+
+def test_matching_order_gives_complete_report(tmp_path: Path) -> None:
+    """An order whose principal, tax and promotion equal the NetSuite amount is no discrepancy."""
+    report = run(tmp_path, [("1001", order("A", "10.00", tax="0.80", promotion="-1.00"))], [sale("1", "A", "9.80")])
+    assert report.status == COMPLETE
+    assert report.discrepancies.empty
+    assert report.settlements[0].status == COMPLETE
+
+
+def test_fees_and_withheld_tax_are_outside_the_default_basis(tmp_path: Path) -> None:
+    """Commission and marketplace facilitator tax lines do not change the compared amount."""
+    rows = [
+        *order("A", "10.00", tax="0.80"),
+        line("Order", "A", "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", "-0.80"),
+    ]
+    report = run(tmp_path, [("1001", rows)], [sale("1", "A", "10.80")])
+    assert report.status == COMPLETE
+
+
+def test_net_of_fees_basis_from_config(tmp_path: Path) -> None:
+    """With basis net-of-fees the commission is part of the compared amount."""
+    settings = settings_from_dict({"basis": "net-of-fees"})
+    report = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "9.00")], settings=settings)
+    assert report.status == COMPLETE
+
+
+def test_missing_in_netsuite(tmp_path: Path) -> None:
+    """An Amazon order with no NetSuite record is an error."""
+    report = run(tmp_path, [("1001", order("A", "10.00") + order("B", "5.00"))], [sale("1", "A", "10.00")])
+    assert kinds(report) == {("B", "Order"): "missing_in_netsuite"}
+    assert report.status == ERRORS
+    row = report.discrepancies.iloc[0]
+    assert row["amazon_minor"] == 500 and row["settlement_id"] == "1001"
+
+
+def test_amount_mismatch_and_tolerance(tmp_path: Path) -> None:
+    """A one-cent difference fails exactly, passes with --tolerance 0.01, and is explained as rounding."""
+    reports = [("1001", order("A", "10.00"))]
+    exact = run(tmp_path, reports, [sale("1", "A", "9.99")])
+    assert kinds(exact) == {("A", "Order"): "amount_mismatch"}
+    assert exact.discrepancies.iloc[0]["difference_minor"] == 1
+    assert "rounding" in exact.discrepancies.iloc[0]["explanation"]
+    assert run(tmp_path, reports, [sale("1", "A", "9.99")], tolerance="0.01").status == COMPLETE
+    assert run(tmp_path, reports, [sale("1", "A", "9.98")], tolerance="0.01").status == ERRORS
+
+
+def test_refunds_compared_by_magnitude_whatever_the_sign(tmp_path: Path) -> None:
+    """A refund of -4.00 matches NetSuite 4.00, -4.00 and (4.00)."""
+    for amount in ("4.00", "-4.00", "(4.00)"):
+        report = run(
+            tmp_path,
+            [("1001", order("A", "10.00") + refund("A", "-4.00"))],
+            [sale("1", "A", "10.00"), sale("2", "A", amount, kind="Credit Memo")],
+        )
+        assert report.status == COMPLETE, amount
+
+
+def test_duplicate_in_netsuite_is_the_only_kind_reported(tmp_path: Path) -> None:
+    """Two live records for one order give duplicate_in_netsuite and not also amount_mismatch."""
+    report = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "10.00"), sale("2", "A", "10.00")])
+    assert kinds(report) == {("A", "Order"): "duplicate_in_netsuite"}
+    assert "Cash Sale DOC1" in report.discrepancies.iloc[0]["netsuite_documents"]
+
+
+def test_two_partial_refunds_with_two_records_are_not_duplicates(tmp_path: Path) -> None:
+    """Two refund adjustments on Amazon may rightly have two NetSuite credit memos."""
+    rows = order("A", "10.00") + refund("A", "-3.00", adjustment="R1") + refund("A", "-2.00", adjustment="R2")
+    report = run(
+        tmp_path,
+        [("1001", rows)],
+        [
+            sale("1", "A", "10.00"),
+            sale("2", "A", "3.00", kind="Credit Memo"),
+            sale("3", "A", "2.00", kind="Credit Memo"),
+        ],
+    )
+    assert report.status == COMPLETE
+
+
+def test_cancelled_posting_is_not_also_missing(tmp_path: Path) -> None:
+    """An order whose only NetSuite record is Voided is cancelled_posting only."""
+    report = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "10.00", status="Voided")])
+    assert kinds(report) == {("A", "Order"): "cancelled_posting"}
+
+
+def test_currency_mismatch(tmp_path: Path) -> None:
+    """A USD settlement order recorded in EUR is a currency mismatch."""
+    report = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "10.00", currency="EUR")])
+    assert kinds(report) == {("A", "Order"): "currency_mismatch"}
+
+
+def test_missing_in_amazon_is_info_and_does_not_fail(tmp_path: Path) -> None:
+    """A NetSuite order absent from the settlements is shown but keeps the report Complete."""
+    report = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "10.00"), sale("2", "Z", "3.00")])
+    assert kinds(report) == {("Z", "Order"): "missing_in_amazon"}
+    assert report.status == COMPLETE
+
+
+def test_order_split_across_settlements_is_summed_and_explained(tmp_path: Path) -> None:
+    """Lines of one order in two settlements add up; a mismatch names both settlements."""
+    reports = [("1001", order("A", "10.00", shipment="S1")), ("1002", order("A", "5.00", shipment="S2"))]
+    assert run(tmp_path, reports, [sale("1", "A", "15.00")]).status == COMPLETE
+    report = run(tmp_path, reports, [sale("1", "A", "14.00")])
+    row = report.discrepancies.iloc[0]
+    assert row["settlement_id"] == "1001;1002"
+    assert "split across settlements 1001, 1002" in row["explanation"]
+    assert {s.settlement.settlement_id: s.status for s in report.settlements} == {"1001": ERRORS, "1002": ERRORS}
+
+
+def test_refund_of_an_earlier_order_is_explained(tmp_path: Path) -> None:
+    """A refund whose order is not in the loaded settlements says so."""
+    report = run(tmp_path, [("1001", refund("OLD", "-4.00"))], [])
+    assert kinds(report) == {("OLD", "Refund"): "missing_in_netsuite"}
+    assert "settled earlier" in report.discrepancies.iloc[0]["explanation"]
+
+
+def test_promotion_is_explained(tmp_path: Path) -> None:
+    """A mismatch on an order with a promotion mentions the promotion."""
+    report = run(tmp_path, [("1001", order("A", "10.00", promotion="-2.00"))], [sale("1", "A", "10.00")])
+    assert "promotion of -2.00" in report.discrepancies.iloc[0]["explanation"]
+
+
+def test_inconsistent_settlement_is_an_error_with_reserve_hint(tmp_path: Path) -> None:
+    """A settlement whose lines do not foot is reported, and a missing reserve line is suggested."""
+    write_v2(tmp_path / "s.txt", "1001", order("A", "10.00"), total="5.00")
+    write_netsuite(tmp_path / "ns.csv", [sale("1", "A", "10.00")])
+    report = reconcile_files([tmp_path / "s.txt"], [tmp_path / "ns.csv"])
+    row = report.discrepancies.iloc[0]
+    assert row["kind"] == "settlement_inconsistent" and row["severity"] == "error"
+    assert "Current Reserve Amount" in row["explanation"]
+    assert report.status == ERRORS
+
+
+def test_duplicate_settlement_identical_is_info_and_differing_is_error(tmp_path: Path) -> None:
+    """The same settlement twice is info when identical and an error when the copies differ."""
+    first = write_v2(tmp_path / "a.txt", "1001", order("A", "10.00"))
+    same = write_v2(tmp_path / "b.txt", "1001", order("A", "10.00"))
+    other = write_v2(tmp_path / "c.txt", "1001", order("A", "11.00"))
+    export = write_netsuite(tmp_path / "ns.csv", [sale("1", "A", "10.00")])
+    info = reconcile_files([first, same], [export])
+    assert info.status == COMPLETE
+    assert info.describe_dict()["duplicate_settlements"] == ["1001"]
+    assert list(info.discrepancies["severity"]) == ["info"]
+    error = reconcile_files([first, other], [export])
+    assert error.status == ERRORS and list(error.discrepancies["kind"]) == ["duplicate_settlement"]
+
+
+def test_unclassified_line_is_info(tmp_path: Path) -> None:
+    """A line with vocabulary the category map does not know is shown as info."""
+    rows = [*order("A", "10.00"), line("other-transaction", "", "BrandNewFee", "Mystery 2027", "-1.00")]
+    report = run(tmp_path, [("1001", rows)], [sale("1", "A", "10.00")])
+    row = report.discrepancies.iloc[0]
+    assert row["kind"] == "unclassified_line" and row["amazon_minor"] == -100
+    assert report.status == COMPLETE
+    assert set(report.summary["category"]) >= {"unclassified"}
+
+
+def test_cutoff_excludes_settlements_ending_before_it(tmp_path: Path) -> None:
+    """Settlements that end before the cutoff are left out and listed."""
+    early = write_v2(tmp_path / "a.txt", "1001", order("A", "10.00"), end="2026-08-31 23:59:59 UTC")
+    late = write_v2(tmp_path / "b.txt", "1002", order("B", "5.00"))
+    export = write_netsuite(tmp_path / "ns.csv", [sale("2", "B", "5.00")])
+    report = reconcile_files([early, late], [export], cutoff="2026-09-01")
+    assert report.status == COMPLETE
+    assert report.describe_dict()["excluded_settlements"] == ["1001"]
+
+
+def test_resolutions_unblock_and_cancelled_ones_are_counted(tmp_path: Path) -> None:
+    """Rectified and cancelled errors no longer block; cancelled ones count as cancelled postings."""
+    reports = [("1001", order("A", "10.00") + order("B", "5.00"))]
+    decided = [
+        Resolution("rectified", "ann", "fixed", order_id="A", transaction_type="Order"),
+        Resolution("cancelled", "ann", "posting cancelled", order_id="B", transaction_type="Order"),
+        Resolution("cancelled", "ann", "", order_id="Q", transaction_type="Order"),
+    ]
+    report = run(tmp_path, reports, [sale("1", "A", "9.00")], resolutions=decided)
+    assert report.status == COMPLETE
+    assert report.cancelled_postings == 1
+    summary = report.describe_dict()
+    assert summary["resolved"] == {"rectified": 1, "cancelled": 1}
+    assert [r["order_id"] for r in summary["unmatched_resolutions"]] == ["Q"]
+
+
+def test_zero_decimal_currency(tmp_path: Path) -> None:
+    """JPY amounts compare in whole yen."""
+    write_v2(tmp_path / "s.txt", "1001", [line("Order", "A", "ItemPrice", "Principal", "1200")], currency="JPY")
+    write_netsuite(tmp_path / "ns.csv", [sale("1", "A", "1,200", currency="JPY")])
+    report = reconcile_files([tmp_path / "s.txt"], [tmp_path / "ns.csv"])
+    assert report.status == COMPLETE
+    assert report.summary.iloc[0]["amount_minor"] == 1200
+
+
+def test_netsuite_type_map_from_config(tmp_path: Path) -> None:
+    """A NetSuite type mapped to ignore is left out and counted."""
+    settings = settings_from_dict({"netsuite": {"types": {"Cash Sale": "ignore"}}})
+    report = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "10.00")], settings=settings)
+    assert kinds(report) == {("A", "Order"): "missing_in_netsuite"}
+    assert report.ignored_netsuite_types == {"Cash Sale": 1}
+
+
+def test_report_fingerprints_inputs(tmp_path: Path) -> None:
+    """The report lists every input with its sha256 and the fingerprint changes with the inputs."""
+    first = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "10.00")])
+    second = run(tmp_path, [("1001", order("A", "10.01"))], [sale("1", "A", "10.00")])
+    roles = [i.role for i in first.inputs]
+    assert roles == ["amazon", "netsuite"]
+    assert all(len(i.sha256) == 64 for i in first.inputs)
+    assert first.fingerprint != second.fingerprint
+
+
+@pytest.mark.parametrize("tolerance", ["-1", "abc"])
+def test_bad_tolerance_is_a_usage_error(tolerance: str) -> None:
+    """A negative or non-numeric tolerance is refused."""
+    from settlesync_nb.errors import UsageError
+
+    with pytest.raises(UsageError):
+        Settings().with_overrides(tolerance=tolerance)
+
+
+def test_tolerance_is_exact_decimal() -> None:
+    """The tolerance keeps its decimal text exactly."""
+    assert Settings().with_overrides(tolerance="0.01").tolerance == Decimal("0.01")
