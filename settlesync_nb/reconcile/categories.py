@@ -95,8 +95,8 @@ def settlement_summary(lines: pd.DataFrame, categories: pd.Series) -> pd.DataFra
     """
     frame = pd.DataFrame(
         {
-            "settlement_id": lines["settlement_id"].astype(str),
-            "currency": lines["currency"].astype(str),
+            "settlement_id": lines["settlement_id"],
+            "currency": lines["currency"],
             "category": categories,
             "amount_minor": lines["amount_minor"],
         }
@@ -104,4 +104,6 @@ def settlement_summary(lines: pd.DataFrame, categories: pd.Series) -> pd.DataFra
     grouped = frame.groupby(["settlement_id", "currency", "category"], observed=True, sort=True)["amount_minor"]
     summary = grouped.agg(amount_minor="sum", line_count="count").reset_index()
     summary["amount_minor"] = summary["amount_minor"].astype("int64")
+    for column in ("settlement_id", "currency"):
+        summary[column] = summary[column].astype(str)
     return summary

@@ -59,14 +59,14 @@ def reconcile(
     """
     settings = settings or Settings()
     kept, excluded = _apply_cutoff(load.settlements, settings)
-    kept_ids = {s.settlement_id for s in kept}
-    lines = load.lines[load.lines["settlement_id"].astype(str).isin(kept_ids)]
+    lines = load.lines
+    if excluded:
+        lines = lines[~lines["settlement_id"].isin([s.settlement_id for s in excluded])]
     categories = categorise(lines, settings.categories)
     amazon = amazon_side(lines, settings.basis)
     ns, ignored = netsuite_side(netsuite.frame, settings, amazon[[*KEY, "currency"]])
     joined = join(amazon, ns)
-    ordered = frozenset(amazon.loc[amazon["transaction_type"] == "Order", "order_id"])
-    ctx = Context(tolerance=settings.tolerance, ordered=ordered)
+    ctx = Context(tolerance=settings.tolerance)
     joined["kind"] = assign_kinds(joined, ctx)
     found = joined[joined["kind"].notna()].copy()
     found["explanation"] = explain(found, ctx)
@@ -202,8 +202,8 @@ def _inconsistency(item: Settlement, lines: pd.DataFrame) -> str:
         f"lines add up to {item.lines_total} but the report's total is {item.total_amount} "
         f"(difference {format_minor(gap, item.currency)})"
     )
-    mine = lines[lines["settlement_id"].astype(str) == item.settlement_id]
-    if not mine["amount_description"].astype(str).eq("Current Reserve Amount").any():
+    mine = lines["settlement_id"] == item.settlement_id
+    if not (mine & (lines["amount_description"] == "Current Reserve Amount")).any():
         text += "; it has no Current Reserve Amount line: a missing reserve hold is the usual cause"
     return text
 

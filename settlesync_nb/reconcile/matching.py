@@ -38,19 +38,19 @@ def amazon_side(lines: pd.DataFrame, basis: tuple[str, ...]) -> pd.DataFrame:
     table = pa.table(
         {
             "order_id": pa.array(rows["order_id"], pa.string()),
-            "transaction_type": pa.array(rows["transaction_type"].astype(str), pa.string()),
+            "transaction_type": _text(rows["transaction_type"]),
             "amazon_minor": pa.array(rows["amount_minor"].to_numpy()),
             "promotion_minor": pa.array(
                 np.where((rows["amount_type"] == "Promotion").to_numpy(), rows["amount_minor"].to_numpy(), 0)
             ),
-            "settlement_id": pa.array(rows["settlement_id"].astype(str), pa.string()),
+            "settlement_id": _text(rows["settlement_id"]),
             "event": pc.if_else(
                 pa.array(refund),
                 pa.array(rows["adjustment_id"], pa.string()),
                 pa.array(rows["shipment_id"], pa.string()),
             ),
-            "currency": pa.array(rows["currency"].astype(str), pa.string()),
-            "marketplace": pa.array(rows["marketplace"].astype("string"), pa.string()),
+            "currency": _text(rows["currency"]),
+            "marketplace": _text(rows["marketplace"]),
             "posted_time": pa.array(rows["posted_time"]),
             "sku": pa.array(rows["sku"], pa.string()),
         }
@@ -87,6 +87,11 @@ def amazon_side(lines: pd.DataFrame, basis: tuple[str, ...]) -> pd.DataFrame:
     for column in ("settlements", "skus"):
         frame[column] = _sorted_joined(frame[column], ";")
     return frame
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """Plain arrow strings from a categorical or string column, decoded in C++ (no Python str)."""
+    return pa.array(values).cast(pa.string())
 
 
 def netsuite_side(
@@ -195,6 +200,8 @@ def join(amazon: pd.DataFrame, netsuite: pd.DataFrame) -> pd.DataFrame:
     both["amazon_compared"] = np.where(refund, np.abs(amazon_minor), amazon_minor)
     both["netsuite_minor"] = both["netsuite_minor"].fillna(0).astype("int64")
     both["difference_minor"] = both["amazon_compared"] - both["netsuite_minor"]
-    first_currency = both["netsuite_currency"].astype("string").str.split(";").str[0]
-    both["currency"] = both["currency"].astype("string").fillna(first_currency)
+    # a row only NetSuite has takes its first live currency ("EUR;USD" -> "EUR")
+    both["currency"] = both["currency"].astype("string").fillna(both["netsuite_currency"].str.slice(0, 3))
+    sold = both.loc[both["in_amazon"] & (both["transaction_type"] == "Order"), "order_id"]
+    both["order_in_amazon"] = both["order_id"].isin(sold)
     return both

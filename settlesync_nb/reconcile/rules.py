@@ -37,7 +37,6 @@ class Context:
     """What rules need besides the joined frame."""
 
     tolerance: Decimal
-    ordered: frozenset[str]  # order ids with an Order row on the Amazon side
 
     def tolerance_minor(self, currency: str) -> int:
         """The tolerance in minor units of ``currency`` (never rounded up)."""
@@ -80,11 +79,15 @@ def _duplicate_in_netsuite(m: pd.DataFrame, ctx: Context) -> np.ndarray:
 
 
 def _currency_mismatch(m: pd.DataFrame, ctx: Context) -> np.ndarray:
-    theirs = m["netsuite_currency"].fillna("").astype(str).to_numpy()
-    ours = m["currency"].fillna("").astype(str).to_numpy()
-    return np.array(
-        [bool(t) and any(c != o for c in t.split(";")) for t, o in zip(theirs, ours, strict=True)], dtype=bool
-    )
+    theirs = m["netsuite_currency"].astype("string").fillna("")
+    ours = m["currency"].astype("string").fillna("")
+    # several live records may carry several currencies ("EUR;USD"): any other than Amazon's counts
+    several = theirs.str.contains(";", regex=False).to_numpy(dtype=bool)
+    differs = ((theirs != "") & (theirs != ours)).to_numpy(dtype=bool)
+    if several.any():
+        pairs = zip(theirs[several], ours[several], strict=True)
+        differs[several] = [any(c != o for c in t.split(";")) for t, o in pairs]
+    return differs
 
 
 def _amount_mismatch(m: pd.DataFrame, ctx: Context) -> np.ndarray:
@@ -163,7 +166,7 @@ def _split(row: dict[str, object], ctx: Context) -> str | None:
 
 
 def _earlier_order(row: dict[str, object], ctx: Context) -> str | None:
-    if row["transaction_type"] == "Refund" and row["in_amazon"] and row["order_id"] not in ctx.ordered:
+    if row["transaction_type"] == "Refund" and row["in_amazon"] and not row["order_in_amazon"]:
         return "refund of an order settled earlier (its sale is not in the loaded settlements)"
     return None
 
