@@ -247,3 +247,28 @@ def test_bad_tolerance_is_a_usage_error(tolerance: str) -> None:
 def test_tolerance_is_exact_decimal() -> None:
     """The tolerance keeps its decimal text exactly."""
     assert Settings().with_overrides(tolerance="0.01").tolerance == Decimal("0.01")
+
+
+def test_suggested_checks_pick_matched_refunded_and_plain_orders(tmp_path: Path) -> None:
+    """Sign-off suggestions are matched orders: one refunded, one without refund; mismatches are never suggested."""
+    rows = order("A", "10.00") + refund("A", "-4.00") + order("B", "5.00") + order("C", "7.00")
+    report = run(
+        tmp_path,
+        [("1001", rows)],
+        [
+            sale("1", "A", "10.00"),
+            sale("2", "A", "4.00", kind="Credit Memo"),
+            sale("3", "B", "5.00"),
+            sale("4", "C", "6.00"),
+        ],
+    )
+    checks = report.describe_dict()["suggested_checks"]
+    assert [c["order_id"] for c in checks["refunded"]] == ["A"]
+    assert checks["refunded"][0]["refund"] == {
+        "amazon_amount": "4.00",
+        "netsuite_amount": "4.00",
+        "netsuite_documents": "Credit Memo DOC2",
+        "settlements": ["1001"],
+    }
+    assert [c["order_id"] for c in checks["not_refunded"]] == ["B"]
+    assert report.describe_dict()["error_items"][0]["order_id"] == "C"

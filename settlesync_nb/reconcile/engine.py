@@ -19,6 +19,7 @@ from .categories import UNCLASSIFIED, categorise, settlement_summary
 from .matching import KEY, amazon_side, join, netsuite_side
 from .report import Check, InputFile, Resolution, SettlementResult, TestReport
 from .rules import ERROR, INFO, KINDS, Context, assign_kinds, explain
+from .suggest import suggest_checks
 
 COLUMNS = [
     "settlement_id",
@@ -89,6 +90,7 @@ def reconcile(
         checks=_checks(rows),
         ignored_netsuite_types=ignored,
         unmatched_resolutions=unmatched,
+        suggestions=suggest_checks(joined),
     )
 
 

@@ -119,6 +119,7 @@ class TestReport:
     checks: tuple[Check, ...] = ()
     ignored_netsuite_types: Mapping[str, int] = field(default_factory=dict)
     unmatched_resolutions: tuple[Resolution, ...] = ()
+    suggestions: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def blocking(self) -> pd.DataFrame:
@@ -159,10 +160,18 @@ class TestReport:
             "excluded_settlements": [s.settlement_id for s in self.excluded],
             "ignored_netsuite_types": dict(self.ignored_netsuite_types),
             "unmatched_resolutions": [r.__dict__ for r in self.unmatched_resolutions],
+            "error_items": self.error_items(),
+            "suggested_checks": dict(self.suggestions),
             "settings": self.settings.describe_dict(),
             "inputs": [{"path": i.path, "sha256": i.sha256, "role": i.role} for i in self.inputs],
             "fingerprint": self.fingerprint,
         }
+
+    def error_items(self) -> list[dict[str, Any]]:
+        """Every error with its key and resolution (what sign-off needs to decide the gate)."""
+        errors = self.discrepancies[self.discrepancies["severity"] == ERROR]
+        keys = ["settlement_id", "transaction_type", "order_id", "kind", "resolution", "reviewer", "note"]
+        return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in errors[keys].to_dict("records")]
 
     @property
     def fingerprint(self) -> str:
