@@ -86,8 +86,12 @@ def write_run(report: TestReport, out: str | Path) -> dict[str, Path]:
     _atomic(paths["discrepancies.csv"], lambda p: write_table(discrepancy_table(report), p))
     _atomic(paths["settlement_summary.csv"], lambda p: write_table(summary_table(report), p))
     text = json.dumps(report.describe_dict(), indent=2, sort_keys=False) + "\n"
-    _atomic(paths["test_report.json"], lambda p: p.write_text(text, encoding="utf-8"))
+    _atomic(paths["test_report.json"], lambda p: _write_text(p, text))
     return paths
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:

@@ -104,5 +104,5 @@ def echo_summary(report: TestReport) -> None:
         click.echo(f"  settlement {item.settlement_id}: excluded (ends before the cutoff)", err=True)
     if report.cancelled_postings:
         click.echo(f"  {report.cancelled_postings} cancelled posting(s): the synced data will be incomplete", err=True)
-    for item in report.unmatched_resolutions:
-        click.echo(f"  warning: resolution for {item.key} matches no error", err=True)
+    for unused in report.unmatched_resolutions:
+        click.echo(f"  warning: resolution for {unused.key} matches no error", err=True)

@@ -79,7 +79,7 @@ def categorise(lines: pd.DataFrame, extra_rules: Iterable[CategoryRule] = ()) ->
     order = [*CATEGORIES, *sorted(set(names) - set(CATEGORIES) - {UNCLASSIFIED}), UNCLASSIFIED]
     return pd.Series(
         pd.Categorical.from_codes(
-            np.asarray([order.index(n) for n in names], dtype=np.int64)[inverse.reshape(-1)], categories=order
+            np.asarray([order.index(n) for n in names], dtype=np.int64)[inverse.reshape(-1)], categories=pd.Index(order)
         ),
         index=lines.index,
         name="category",

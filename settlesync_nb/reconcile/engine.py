@@ -100,7 +100,8 @@ def _apply_cutoff(
     if settings.cutoff is None:
         return tuple(settlements), ()
     start = datetime(settings.cutoff.year, settings.cutoff.month, settings.cutoff.day, tzinfo=UTC)
-    kept, excluded = [], []
+    kept: list[Settlement] = []
+    excluded: list[Settlement] = []
     for item in settlements:
         (excluded if item.end is not None and item.end < start else kept).append(item)
     return tuple(kept), tuple(excluded)
@@ -160,7 +161,7 @@ def _settlement_rows(
             {k: "string" for k in keys}
         )
         for values, group in frame.groupby(keys, dropna=False, sort=True):
-            sid, ttype, atype, desc = (str(v) if not pd.isna(v) else "" for v in values)
+            sid, ttype, atype, desc = ("" if v is None or v is pd.NA else str(v) for v in values)
             orders = group["order_id"].dropna().unique()
             first = group.iloc[0]
             text = (

@@ -171,7 +171,8 @@ class TestReport:
         """Every error with its key and resolution (what sign-off needs to decide the gate)."""
         errors = self.discrepancies[self.discrepancies["severity"] == ERROR]
         keys = ["settlement_id", "transaction_type", "order_id", "kind", "resolution", "reviewer", "note"]
-        return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in errors[keys].to_dict("records")]
+        rows = errors[keys].astype(object).where(errors[keys].notna(), None)
+        return [{str(k): v for k, v in row.items()} for row in rows.to_dict("records")]
 
     @property
     def fingerprint(self) -> str:

@@ -189,7 +189,8 @@ EXPLAINERS: tuple[Explainer, ...] = (_what, _rounding, _zero, _promotion, _split
 def explain(rows: pd.DataFrame, ctx: Context, explainers: tuple[Explainer, ...] = EXPLAINERS) -> list[str]:
     """One explanation per row: every reason the explainers can infer, joined with ``; ``."""
     out = []
-    for row in rows.to_dict("records"):
+    for record in rows.to_dict("records"):
+        row = {str(key): value for key, value in record.items()}
         reasons = [text for explainer in explainers if (text := explainer(row, ctx))]
         out.append("; ".join(reasons))
     return out
