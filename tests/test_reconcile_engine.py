@@ -272,3 +272,16 @@ def test_suggested_checks_pick_matched_refunded_and_plain_orders(tmp_path: Path)
     }
     assert [c["order_id"] for c in checks["not_refunded"]] == ["B"]
     assert report.describe_dict()["error_items"][0]["order_id"] == "C"
+
+
+def test_discrepancy_dtypes_do_not_depend_on_which_rows_exist(tmp_path: Path) -> None:
+    """Money columns are exact Int64 and posted_time is UTC in an empty report and a mixed one."""
+    empty = run(tmp_path, [("1001", order("A", "10.00"))], [sale("1", "A", "10.00")])
+    write_v2(tmp_path / "x.txt", "1002", order("B", "5.00"), total="1.00")
+    write_netsuite(tmp_path / "ns2.csv", [])
+    mixed = reconcile_files([tmp_path / "x.txt"], [tmp_path / "ns2.csv"])
+    assert set(mixed.discrepancies["kind"]) == {"missing_in_netsuite", "settlement_inconsistent"}
+    for report in (empty, mixed):
+        dtypes = report.discrepancies.dtypes.astype(str).to_dict()
+        assert [dtypes[c] for c in ("amazon_minor", "netsuite_minor", "difference_minor")] == ["Int64"] * 3
+        assert dtypes["posted_time"] == "datetime64[s, UTC]"

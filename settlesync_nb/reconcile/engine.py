@@ -72,7 +72,7 @@ def reconcile(
     found = joined[joined["kind"].notna()].copy()
     found["explanation"] = explain(found, ctx)
     rows = pd.concat([_order_rows(found), *_settlement_rows(load, kept, lines, categories)], ignore_index=True)
-    rows, unmatched = _resolve(rows, resolutions)
+    rows, unmatched = _resolve(_typed(rows), resolutions)
     inputs = (
         *(InputFile(f.path, f.sha256, "amazon") for f in load.files),
         *(InputFile(path, sha, "netsuite") for path, sha, _ in netsuite.files),
@@ -129,6 +129,25 @@ def _order_rows(found: pd.DataFrame) -> pd.DataFrame:
             "skus": found["skus"],
         }
     ).reset_index(drop=True)
+
+
+MONEY_COLUMNS = ("amazon_minor", "netsuite_minor", "difference_minor")
+
+
+def _typed(rows: pd.DataFrame) -> pd.DataFrame:
+    """One dtype per column whatever rows exist: exact nullable integers for money, UTC times,
+    text (str with nulls) for the rest."""
+    out = rows.copy()
+    for column in COLUMNS[:14]:
+        if column not in out:
+            out[column] = None
+        if column in MONEY_COLUMNS:
+            out[column] = pd.array(out[column].astype(object).where(out[column].notna(), None), dtype="Int64")
+        elif column == "posted_time":
+            out[column] = pd.to_datetime(out[column], utc=True).astype("datetime64[s, UTC]")
+        else:
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    return out
 
 
 def _where(values: pd.Series, keep: np.ndarray) -> pd.Series:
