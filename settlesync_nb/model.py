@@ -115,9 +115,15 @@ class DuplicateSettlement:
 class SourceFile:
     """What one input file held, so that every row is accounted for.
 
-    ``data_rows`` counts the non-blank rows after the header. Each is a summary row, a row with
-    no amount (old flat file item rows), or gave canonical lines: ``lines`` kept, plus
-    ``duplicate_lines`` left out because they belong to a second copy of a settlement.
+    ``data_rows`` counts the non-blank rows after the header (for XML: the summaries and money
+    elements). Each is a summary row, a row with no amount (old flat file item rows), or one of
+    the ``detail_rows`` that gave canonical lines: ``lines`` kept, plus ``duplicate_lines`` left
+    out because they belong to a second copy of a settlement. So, for a file that loaded::
+
+        data_rows == summary_rows + no_amount_rows + detail_rows
+        lines + duplicate_lines >= detail_rows   (equal but for old flat file rows with two amounts)
+
+    and for a flat file, 1 (header) + ``data_rows`` + ``blank_lines`` is its number of lines.
     """
 
     path: str
@@ -131,6 +137,7 @@ class SourceFile:
     no_amount_rows: int
     blank_lines: int
     duplicate_lines: int
+    detail_rows: int = 0
 
 
 @dataclass(frozen=True)

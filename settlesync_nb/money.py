@@ -4,6 +4,10 @@ An amount is never a float here. ``parse_amount`` and ``parse_amounts`` read the
 NetSuite wrote (decimal point or decimal comma, trailing spaces) into an ``int`` count of the
 currency's minor unit; ``format_minor`` and ``format_minor_array`` write it back as a plain
 decimal string. More significant decimals than the currency has is an error, never a rounding.
+
+Zeros beyond the currency's decimals are exact after a decimal point (``1.230`` USD is 1.23), but
+a decimal comma takes at most the currency's decimals: ``1,000`` is more likely one thousand with
+a thousands separator than one unit, so it is refused rather than read 1000 times too small.
 """
 
 from __future__ import annotations
@@ -32,8 +36,13 @@ _EXPONENT_EXCEPTIONS = {
 DEFAULT_EXPONENT = 2
 _MAX_INTEGER_DIGITS = 15  # keeps every value well inside int64 after scaling
 
-AMOUNT_PATTERN = r"^\s*(?P<sign>[+-]?)(?P<int>\d{1,15})(?:[.,](?P<frac>\d+))?\s*$"
-_AMOUNT_RE = re.compile(AMOUNT_PATTERN)
+# What surrounds an amount and is ignored: ASCII whitespace only (Amazon pads with spaces). Digits
+# are ASCII too: the scalar and vectorised parsers must agree, and Python's ``\d``/``\s`` are
+# Unicode-aware while pyarrow's (RE2) are not.
+WHITESPACE = " \t\n\r\f\v"
+AMOUNT_BODY = rf"(?P<sign>[+-]?)(?P<int>[0-9]{{1,{_MAX_INTEGER_DIGITS}}})(?:(?P<sep>[.,])(?P<frac>[0-9]+))?"
+AMOUNT_PATTERN = rf"^{AMOUNT_BODY}$"
+_AMOUNT_RE = re.compile(AMOUNT_BODY)
 
 
 def exponent(currency: str) -> int:
@@ -64,7 +73,7 @@ def parse_amount(text: str, currency: str) -> int:
         ValueError: if the text is not a plain decimal number or carries more significant
             decimals than the currency allows.
     """
-    match = _AMOUNT_RE.match(text)
+    match = _AMOUNT_RE.fullmatch(text.strip(WHITESPACE))
     if match is None:
         raise ValueError(f"not a number: {text!r}; expected {expected_form(currency)}")
     places = exponent(currency)
@@ -72,6 +81,8 @@ def parse_amount(text: str, currency: str) -> int:
     kept, extra = frac[:places], frac[places:]
     if extra.strip("0"):
         raise ValueError(f"{text.strip()!r} has more decimals than {currency} allows")
+    if extra and match["sep"] == ",":
+        raise ValueError(f"{text.strip()!r} is ambiguous: a decimal comma or a thousands separator?")
     minor = int(match["int"]) * 10**places + int(kept.ljust(places, "0") or "0")
     return -minor if match["sign"] == "-" else minor
 
@@ -100,32 +111,44 @@ def parse_amounts(values: pa.Array | pa.ChunkedArray, places: int) -> tuple[pa.A
         ``(minor, valid)``: int64 minor units (0 where invalid) and a boolean mask of the values
         that parsed exactly.
     """
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
     if pa.types.is_dictionary(values.type):
         values = values.cast(pa.string())
-    text = pc.utf8_trim_whitespace(values)
     # Fast path: the form nearly every value has ("-12.34" or "-12,34" with exactly `places`
-    # decimals), read by dropping the separator; the rest goes through the full grammar.
-    common_form = rf"^-?\d{{1,15}}[.,]\d{{{places}}}$" if places else r"^-?\d{1,15}$"
-    common = np.asarray(pc.fill_null(pc.match_substring_regex(text, common_form), False), dtype=bool)
-    minor = np.zeros(len(text), dtype=np.int64)
+    # decimals, nothing around it), read by dropping the separator; the rest (padding, fewer or
+    # extra decimals, a plus sign, invalid text) goes through the full grammar.
+    digits = rf"[0-9]{{1,{_MAX_INTEGER_DIGITS}}}"
+    common_form = rf"^-?{digits}[.,][0-9]{{{places}}}$" if places else rf"^-?{digits}$"
+    common = _mask(pc.match_substring_regex(values, common_form))
+    if common.all():
+        return pa.array(_without_separator(values, places)), pa.array(common)
+    minor = np.zeros(len(values), dtype=np.int64)
     valid = common.copy()
     if common.any():
-        fast = text.filter(pa.array(common)) if not common.all() else text
-        # the separator sits `places` bytes from the end; the values are ASCII by now
-        digits = pc.binary_replace_slice(fast, start=-places - 1, stop=-places, replacement="") if places else fast
-        minor[common] = digits.cast(pa.int64()).to_numpy()
-    if not common.all():
-        rest = np.flatnonzero(~common)
-        rest_minor, rest_valid = _parse_general(text.take(pa.array(rest)), places)
-        minor[rest] = rest_minor
-        valid[rest] = rest_valid
+        minor[common] = _without_separator(values.filter(pa.array(common)), places)
+    rest = np.flatnonzero(~common)
+    minor[rest], valid[rest] = _parse_general(values.take(pa.array(rest)), places)
     return pa.array(minor), pa.array(valid)
 
 
-def _parse_general(text: pa.Array, places: int) -> tuple[np.ndarray, np.ndarray]:
-    """Any valid form: sign, up to 15 integer digits, optional fraction padded or checked."""
+def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean compute result as a numpy mask, nulls false."""
+    filled = pc.fill_null(values, False)
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _without_separator(values: pa.Array | pa.ChunkedArray, places: int) -> np.ndarray:
+    """Minor units of values known to be ``-?digits[.,]digits{places}``."""
+    # the separator sits `places` bytes from the end; the values are ASCII
+    if places:
+        values = pc.binary_replace_slice(values, start=-places - 1, stop=-places, replacement="")
+    return np.asarray(values.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _parse_general(values: pa.Array | pa.ChunkedArray, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Any valid form: padding, sign, up to 15 integer digits, a fraction padded or checked."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()  # only the uncommon values: small
+    text = pc.ascii_trim(values, characters=WHITESPACE)
     parts = pc.extract_regex(text, AMOUNT_PATTERN)
     matched = pc.fill_null(parts.is_valid(), False)
     sign = pc.fill_null(parts.field("sign"), "")
@@ -135,13 +158,14 @@ def _parse_general(text: pa.Array, places: int) -> tuple[np.ndarray, np.ndarray]
     padded = pc.utf8_rpad(frac, width=places, padding="0") if places else frac
     kept = pc.utf8_slice_codeunits(padded, 0, places)
     extra = pc.utf8_slice_codeunits(padded, places)
-    valid = pc.and_(matched, pc.match_substring_regex(extra, r"^0*$"))
+    comma_extra = pc.and_(pc.equal(pc.fill_null(parts.field("sep"), ""), ","), pc.greater(pc.utf8_length(extra), 0))
+    valid = pc.and_(pc.and_(matched, pc.match_substring_regex(extra, r"^0*$")), pc.invert(comma_extra))
     scaled = pc.multiply(whole.cast(pa.int64()), pa.scalar(10**places, pa.int64()))
     fraction = pc.if_else(pc.equal(kept, ""), pa.scalar("0"), kept).cast(pa.int64())
     minor = pc.add(scaled, fraction)
     minor = pc.if_else(pc.equal(sign, "-"), pc.negate(minor), minor)
     minor = pc.if_else(valid, minor, pa.scalar(0, pa.int64()))
-    return minor.to_numpy(zero_copy_only=False), np.asarray(valid, dtype=bool)
+    return np.asarray(minor.to_numpy(zero_copy_only=False), dtype=np.int64), _mask(valid)
 
 
 def format_minor_array(minor: pa.Array | pa.ChunkedArray, places: pa.Array | int) -> pa.Array:
@@ -150,12 +174,13 @@ def format_minor_array(minor: pa.Array | pa.ChunkedArray, places: pa.Array | int
         minor = minor.combine_chunks()
     minor = minor.cast(pa.int64())
     if isinstance(places, int):
-        places = pa.array([places] * len(minor), pa.int64())
-    scale = pc.power(pa.scalar(10, pa.int64()), places.cast(pa.int64()))
-    magnitude = pc.abs(minor)
-    whole = pc.divide(magnitude, scale).cast(pa.string())
-    frac = pc.subtract(magnitude, pc.multiply(pc.divide(magnitude, scale), scale)).cast(pa.string())
+        places = pa.array(np.full(len(minor), places, dtype=np.int64))
     width = places.cast(pa.int64())
+    scale = pc.power(pa.scalar(10, pa.int64()), width)
+    magnitude = pc.abs(minor)
+    whole_units = pc.divide(magnitude, scale)
+    whole = whole_units.cast(pa.string())
+    frac = pc.subtract(magnitude, pc.multiply(whole_units, scale)).cast(pa.string())
     # utf8_lpad takes one width; pad to the widest and cut each value back to its own width.
     widest = int(pc.max(width).as_py() or 0)
     frac = pc.utf8_lpad(frac, width=widest, padding="0")
@@ -166,12 +191,10 @@ def format_minor_array(minor: pa.Array | pa.ChunkedArray, places: pa.Array | int
 
 def _take_right(values: pa.Array, widths: pa.Array) -> pa.Array:
     """Last ``widths[i]`` characters of each value (values are ASCII digits)."""
-    distinct = pc.unique(widths).to_pylist()
-    if len(distinct) == 1:
-        width = int(distinct[0] or 0)
-        return pc.utf8_slice_codeunits(values, -width) if width else pa.array([""] * len(values))
-    out = values
-    for width in distinct:
-        cut = pc.utf8_slice_codeunits(values, -int(width)) if width else pa.array([""] * len(values))
+    out = pa.repeat("", len(values))
+    for width in pc.unique(widths).to_pylist():
+        if not width:
+            continue
+        cut = pc.utf8_slice_codeunits(values, -int(width))
         out = pc.if_else(pc.equal(widths, width), cut, out)
     return out

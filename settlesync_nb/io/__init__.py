@@ -27,6 +27,7 @@ READERS: dict[str, Callable[[RawFile], ParsedFile]] = {
 }
 _V2_MARKERS = {"settlement-id", "amount-type", "amount-description", "amount"}
 _V1_MARKERS = {"settlement-id", "price-type", "price-amount"}
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 def detect_format(raw: RawFile) -> str:
@@ -38,6 +39,13 @@ def detect_format(raw: RawFile) -> str:
     head = raw.data[:512].lstrip()
     if head.startswith(b"<"):
         return "xml"
+    if raw.data.startswith(_ZIP_MAGIC):
+        raise FileProblem(
+            raw.path,
+            "is a ZIP archive or an Excel workbook, not a settlement report",
+            "Pass the report as Amazon delivers it (tab-separated text, gzip-compressed or not); "
+            "a report opened and saved in a spreadsheet must be saved back as tab-delimited text.",
+        )
     header = {normalise_header(h) for h in raw.first_line.split("\t")}
     if header >= _V2_MARKERS:
         return "flat-v2"
@@ -71,7 +79,7 @@ def read_report(path: str | Path, format: str | None = None, encoding: str | Non
 
 
 def load_settlements(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path] | str | Path,
     *,
     format: str | None = None,
     encoding: str | None = None,
@@ -80,7 +88,8 @@ def load_settlements(
     """Load Amazon settlement reports into canonical lines.
 
     Args:
-        paths: Report files (``.txt``/``.tsv``/``.xml``, gzip-compressed or not), in any mix.
+        paths: Report files (``.txt``/``.tsv``/``.xml``, gzip-compressed or not), in any mix;
+            one path alone is one file.
         format: Force one variant for every file (``flat-v2``, ``flat-v1``, ``xml``).
         encoding: Force a text encoding for every file (default: detected).
         progress: Called with each file's path before it is read.
@@ -94,7 +103,7 @@ def load_settlements(
         MissingColumns: a report lacks required columns.
         RowErrors: rows are malformed; every problem of every file is listed.
     """
-    paths = list(paths)
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)  # one path, not its characters
     if not paths:
         raise UsageError("No settlement report given: pass at least one report file.")
     if format is not None and format not in READERS:

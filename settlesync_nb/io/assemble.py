@@ -1,15 +1,15 @@
 """Join what the format readers found in every file into one canonical load.
 
-Here the cross-file rules are enforced: a settlement's summary comes from exactly one copy (a
-second copy of the same settlement id is kept out and reported, identical or not); detail lines
-in a file without their summary row are a part of a settlement split across files; amounts are
-parsed exactly in their settlement's currency; every problem from every file is raised together.
+Here the cross-file rules are enforced: which copy of a settlement counts (see
+:mod:`.copies`); amounts are parsed exactly in their settlement's currency; every problem from
+every file is raised together; each settlement's lines are added up against its own total.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -17,19 +17,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import RowErrors, RowProblem
-from ..model import CATEGORICAL_COLUMNS, LINE_COLUMNS, DuplicateSettlement, LoadResult, Settlement, SourceFile
+from ..model import CATEGORICAL_COLUMNS, LINE_COLUMNS, LoadResult, Settlement, SourceFile
 from ..money import expected_form, exponent, parse_amount, parse_amounts
-from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, parse_date
-from .parsed import AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow
+from .copies import Copy, detail_ids, resolve
+from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, TIMESTAMP, parse_date
+from .parsed import AMOUNT_SOURCE, AMOUNT_TEXT, ParsedFile, ProblemLog
 from .tabular import DICTIONARY
 
 HINT = "Fix or re-download the file(s) named above; nothing was loaded."
 
 
 @dataclass(frozen=True)
-class _Copy:
-    file: int
-    summary: SummaryRow
+class _Header:
+    """A settlement's summary row, parsed."""
+
+    format: str
+    currency: str
+    total_minor: int = 0
+    start: datetime | None = None
+    end: datetime | None = None
+    deposit_date: datetime | None = None
 
 
 def assemble(files: list[ParsedFile]) -> LoadResult:
@@ -41,237 +48,160 @@ def assemble(files: list[ParsedFile]) -> LoadResult:
     log = ProblemLog()
     for parsed in files:
         log.extend(parsed.problems)
-    copies = _copies(files, log)
-    kept = {sid: found[0] for sid, found in copies.items()}
-    owners = [_owners(i, parsed, copies, log) for i, parsed in enumerate(files)]
-    duplicates, dropped = _duplicates(files, copies, owners)
-    currencies = {sid: copy.summary.currency for sid, copy in kept.items()}
-    tables = []
-    for i, parsed in enumerate(files):
-        allowed = owners[i] - {sid for sid, f in dropped if f == i}
-        tables.append(_canonical(parsed, _lines_of(parsed.details, allowed), currencies, log))
-    settlements_header = {sid: _header(files, copy, log) for sid, copy in kept.items()}
+    owners = resolve(files, log)
+    headers = {sid: _header(files, copy, log) for sid, copy in owners.kept.items()}
+    currencies = {sid: head.currency for sid, head in headers.items()}
+    tables = [
+        _canonical(parsed, _lines_of(parsed, counted), currencies, log)
+        for parsed, counted in zip(files, owners.counted, strict=True)
+    ]
     if log.total:
         raise RowErrors(log.problems, HINT, total=log.total)
+    settlements = _settlements(files, tables, owners.kept, headers)
+    accounting = tuple(_accounting(parsed, table.num_rows) for parsed, table in zip(files, tables, strict=True))
     table = pa.concat_tables(tables).unify_dictionaries() if tables else _empty()
-    frame = _to_pandas(table)
-    settlements = _settlements(frame, files, kept, settlements_header)
-    kept_lines = frame["source_file"].value_counts().to_dict()
-    accounting = tuple(_accounting(parsed, kept_lines) for parsed in files)
-    return LoadResult(frame, settlements, tuple(duplicates), accounting)
+    return LoadResult(_to_pandas(table), settlements, tuple(owners.duplicates), accounting)
 
 
-def _lines_of(details: pa.Table, settlement_ids: set[str]) -> pa.Table:
+def _lines_of(parsed: ParsedFile, settlement_ids: set[str]) -> pa.Table:
     """The detail lines belonging to these settlements (no copy when that is all of them)."""
-    ids = details.column("settlement_id")
-    present = set(pc.unique(ids.cast(pa.string())).drop_null().to_pylist())
-    if present <= settlement_ids:
+    details = parsed.details
+    if detail_ids(parsed) <= settlement_ids:
         return details
-    return details.filter(pc.is_in(ids.cast(pa.string()), value_set=pa.array(sorted(settlement_ids), pa.string())))
-
-
-def _copies(files: list[ParsedFile], log: ProblemLog) -> dict[str, list[_Copy]]:
-    """Summary rows by settlement id, in load order; one per file."""
-    copies: dict[str, list[_Copy]] = defaultdict(list)
-    for i, parsed in enumerate(files):
-        first_line: dict[str, int] = {}
-        for summary in parsed.summaries:
-            if not summary.settlement_id:
-                log.add(
-                    RowProblem(
-                        parsed.raw.path, summary.line, "settlement-id", "", "the settlement id on the summary row"
-                    )
-                )
-            elif summary.settlement_id in first_line:
-                log.add(
-                    RowProblem(
-                        parsed.raw.path,
-                        summary.line,
-                        "total-amount",
-                        summary.total,
-                        f"one summary row per settlement (settlement {summary.settlement_id} already has one "
-                        f"at line {first_line[summary.settlement_id]})",
-                    )
-                )
-            else:
-                first_line[summary.settlement_id] = summary.line
-                copies[summary.settlement_id].append(_Copy(i, summary))
-    return copies
-
-
-def _owners(index: int, parsed: ParsedFile, copies: dict[str, list[_Copy]], log: ProblemLog) -> set[str]:
-    """Settlement ids whose detail lines in this file can be attributed to a summary."""
-    ids = parsed.details.column("settlement_id").cast(pa.string())
-    owned = set()
-    for sid in pc.unique(pc.drop_null(ids)).to_pylist():
-        if sid in copies:
-            owned.add(sid)
-            continue
-        rows = np.flatnonzero(np.asarray(pc.fill_null(pc.equal(ids, sid), False)))
-        line = int(parsed.details.column("source_line")[int(rows[0])].as_py())
-        log.add(
-            RowProblem(
-                parsed.raw.path,
-                line,
-                "settlement-id",
-                sid,
-                f"a settlement whose summary row (the one with total-amount) is in a loaded file: "
-                f"{len(rows)} detail line(s) of settlement {sid} have none; load the file holding it",
-            )
-        )
-    return owned
-
-
-def _duplicates(
-    files: list[ParsedFile], copies: dict[str, list[_Copy]], owners: list[set[str]]
-) -> tuple[list[DuplicateSettlement], set[tuple[str, int]]]:
-    """Compare every extra copy of a settlement with the kept (first) one."""
-    found: list[DuplicateSettlement] = []
-    dropped: set[tuple[str, int]] = set()
-    for sid, items in copies.items():
-        first = items[0]
-        for other in items[1:]:
-            dropped.add((sid, other.file))
-            mine, theirs = _copy_lines(files[first.file], sid), _copy_lines(files[other.file], sid)
-            same_summary = _summary_key(first.summary) == _summary_key(other.summary)
-            found.append(
-                DuplicateSettlement(
-                    settlement_id=sid,
-                    kept_source=files[first.file].raw.path,
-                    dropped_source=files[other.file].raw.path,
-                    identical=same_summary and mine.equals(theirs),
-                    dropped_lines=theirs.num_rows,
-                )
-            )
-    return found, dropped
-
-
-def _summary_key(summary: SummaryRow) -> tuple[str, ...]:
-    return (summary.start, summary.end, summary.deposit_date, summary.total, summary.currency)
-
-
-def _copy_lines(parsed: ParsedFile, sid: str) -> pa.Table:
-    """One file's lines of a settlement, in a canonical order, without provenance."""
-    table = parsed.details
-    table = table.filter(pc.fill_null(pc.equal(table.column("settlement_id").cast(pa.string()), sid), False))
-    compared = [c for c in table.column_names if c not in ("source_line",)]
-    plain = table.select(compared).cast(
-        pa.schema(
-            [
-                pa.field(f.name, pa.string() if pa.types.is_dictionary(f.type) else f.type)
-                for f in table.select(compared).schema
-            ]
-        )
-    )
-    return plain.sort_by([(c, "ascending") for c in compared])
+    ids = details.column("settlement_id").cast(pa.string())
+    return details.filter(pc.is_in(ids, value_set=pa.array(sorted(settlement_ids), pa.string())))
 
 
 def _canonical(parsed: ParsedFile, details: pa.Table, currencies: dict[str, str], log: ProblemLog) -> pa.Table:
     """Parse amounts in their settlement's currency and order the columns canonically."""
     path = parsed.raw.path
     lines = details.column("source_line").to_numpy()
-    sids = details.column("settlement_id")
-    sids = (sids.combine_chunks() if sids.num_chunks else pa.array([], DICTIONARY)).cast(DICTIONARY)
-    by_id = pa.array([currencies.get(sid, "") for sid in sids.dictionary.to_pylist()], pa.string())
-    expected = by_id.take(sids.indices)
-    own = details.column("currency").cast(pa.string())
-    conflict = pc.fill_null(pc.and_(pc.is_valid(own), pc.not_equal(own, expected)), False)
-    log.add_mask(
-        path, conflict, lines, own.combine_chunks(), "currency", "the settlement's currency from its summary row"
-    )
+    sids = _dictionary(details.column("settlement_id"))
+    # currency of each line, as an index into `codes`: computed per distinct settlement id
+    codes = sorted(set(currencies.values()))
+    of_id = [codes.index(currencies[s]) if s in currencies else None for s in sids.dictionary.to_pylist()]
+    line_currency = pa.array(of_id, pa.int32()).take(sids.indices)
+    _check_line_currencies(parsed, details, line_currency, codes, lines, log)
+    minor = np.zeros(details.num_rows, dtype=np.int64)
+    where = np.asarray(line_currency.fill_null(-1).to_numpy(zero_copy_only=False))
     text = details.column(AMOUNT_TEXT)
-    minor = None
-    for currency in sorted({c for c in by_id.to_pylist() if c}):
-        rows = np.asarray(pc.equal(expected, currency), dtype=bool)
-        part, valid = parse_amounts(text if rows.all() else text.filter(pa.array(rows)), exponent(currency))
+    for index, currency in enumerate(codes):
+        if not currency:
+            continue  # an invalid currency: reported against the summary row
+        rows = where == index
+        if not rows.any():
+            continue
+        every = bool(rows.all())
+        part, valid = parse_amounts(text if every else text.filter(pa.array(rows)), exponent(currency))
+        minor[rows] = part.to_numpy(zero_copy_only=False)
         bad = np.zeros(len(rows), dtype=bool)
-        bad[rows] = ~np.asarray(valid, dtype=bool)
-        log.add_mask(path, pa.array(bad), lines, text.combine_chunks(), "amount", expected_form(currency))
-        if rows.all():
-            minor = part
-        else:
-            values = minor.to_numpy() if minor is not None else np.zeros(len(rows), dtype=np.int64)
-            values[rows] = part.to_numpy()
-            minor = pa.array(values)
-    columns = {}
+        bad[rows] = ~np.asarray(valid.to_numpy(zero_copy_only=False), dtype=bool)
+        if bad.any():
+            source = details.column(AMOUNT_SOURCE) if AMOUNT_SOURCE in details.column_names else "amount"
+            log.add_mask(path, bad, lines, text, source, expected_form(currency))
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for name in LINE_COLUMNS:
         if name == "amount_minor":
-            columns[name] = minor if minor is not None else pa.array(np.zeros(details.num_rows, dtype=np.int64))
+            columns[name] = pa.array(minor)
         elif name == "currency":
-            columns[name] = pa.DictionaryArray.from_arrays(sids.indices, by_id)
+            columns[name] = pa.DictionaryArray.from_arrays(line_currency, pa.array(codes, pa.string()))
         elif name == "source_file":
             columns[name] = pa.DictionaryArray.from_arrays(
-                pa.array(np.zeros(details.num_rows, dtype=np.int32)), pa.array([path])
+                pa.array(np.zeros(details.num_rows, dtype=np.int32)), pa.array([path], pa.string())
             )
         elif name in CATEGORICAL_COLUMNS:
-            column = details.column(name)
-            columns[name] = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+            columns[name] = _dictionary(details.column(name))
         else:
             columns[name] = details.column(name)
     return pa.table(columns)
 
 
-def _header(files: list[ParsedFile], copy: _Copy, log: ProblemLog) -> dict[str, object]:
+def _dictionary(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    """One dictionary-encoded chunk of a text column (already encoded columns are not copied)."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    if column.num_chunks == 1:
+        return column.chunk(0)
+    return column.combine_chunks() if column.num_chunks else pa.array([], DICTIONARY)
+
+
+def _check_line_currencies(
+    parsed: ParsedFile, details: pa.Table, line_currency: pa.Array, codes: list[str], lines: np.ndarray, log: ProblemLog
+) -> None:
+    """A line that names its own currency must name its settlement's."""
+    own = details.column("currency")
+    if own.null_count == len(own):
+        return  # the usual case: only the summary row names the currency
+    own = _dictionary(own)
+    named = pc.index_in(pc.utf8_upper(own.dictionary), value_set=pa.array(codes, pa.string()))
+    named_per_line = named.cast(pa.int32()).take(own.indices)
+    conflict = pc.and_(pc.is_valid(own), pc.fill_null(pc.not_equal(named_per_line, line_currency), True))
+    conflict = pc.and_(conflict, pc.is_valid(line_currency))
+    log.add_mask(parsed.raw.path, conflict, lines, own, "currency", "the settlement's currency from its summary row")
+
+
+def _header(files: list[ParsedFile], copy: Copy, log: ProblemLog) -> _Header:
     """The summary row's dates and total, parsed; problems logged against its line."""
-    s, path = copy.summary, files[copy.file].raw.path
-    out: dict[str, object] = {"format": files[copy.file].format, "currency": s.currency}
-    if len(s.currency) != 3 or not s.currency.isalpha():
+    s, path, kind = copy.summary, files[copy.file].raw.path, files[copy.file].format
+    if len(s.currency) != 3 or not s.currency.isascii() or not s.currency.isalpha():
         log.add(RowProblem(path, s.line, "currency", s.currency, "a three-letter ISO currency code such as USD or EUR"))
-        return out
+        return _Header(kind, "")
     try:
-        out["total_minor"] = parse_amount(s.total, s.currency)
+        total = parse_amount(s.total, s.currency)
     except ValueError:
         log.add(RowProblem(path, s.line, "total-amount", s.total, expected_form(s.currency)))
-    for key, text, column in (
-        ("start", s.start, "settlement-start-date"),
-        ("end", s.end, "settlement-end-date"),
-        ("deposit_date", s.deposit_date, "deposit-date"),
+        total = 0
+    dates: list[datetime | None] = []
+    for text, column in (
+        (s.start, "settlement-start-date"),
+        (s.end, "settlement-end-date"),
+        (s.deposit_date, "deposit-date"),
     ):
         try:
-            out[key] = parse_date(text, SETTLEMENT_DATE_FORMATS) if text else None
+            dates.append(parse_date(text, SETTLEMENT_DATE_FORMATS) if text else None)
         except ValueError:
             log.add(RowProblem(path, s.line, column, text, EXPECTED_SETTLEMENT_DATE))
-    return out
+            dates.append(None)
+    return _Header(kind, s.currency, total, *dates)
 
 
 def _settlements(
-    frame: pd.DataFrame, files: list[ParsedFile], kept: dict[str, _Copy], headers: dict[str, dict[str, object]]
+    files: list[ParsedFile], tables: list[pa.Table], kept: dict[str, Copy], headers: dict[str, _Header]
 ) -> tuple[Settlement, ...]:
-    grouped = frame.groupby(["settlement_id", "source_file"], observed=True)["amount_minor"].agg(["sum", "count"])
+    """One Settlement per kept summary, its lines added up over every file that holds some."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    sources: dict[str, list[str]] = defaultdict(list)
-    for (sid, source), row in grouped.iterrows():
-        totals[sid][0] += int(row["sum"])
-        totals[sid][1] += int(row["count"])
-        sources[sid].append(source)
-    order = [f.raw.path for f in files]
+    sources: dict[str, set[int]] = defaultdict(set)
+    for index, table in enumerate(tables):
+        grouped = table.group_by("settlement_id").aggregate([("amount_minor", "sum"), ("amount_minor", "count")])
+        for row in grouped.to_pylist():
+            sid = str(row["settlement_id"])
+            totals[sid][0] += int(row["amount_minor_sum"] or 0)
+            totals[sid][1] += int(row["amount_minor_count"])
+            sources[sid].add(index)
     out = []
     for sid, copy in kept.items():
         head = headers[sid]
-        summary_file = files[copy.file].raw.path
-        files_used = sorted(set(sources[sid]) | {summary_file}, key=order.index)
+        used = sorted(sources[sid] | {copy.file})
         out.append(
             Settlement(
                 settlement_id=sid,
-                format=str(head["format"]),
-                currency=str(head["currency"]),
-                start=head.get("start"),
-                end=head.get("end"),
-                deposit_date=head.get("deposit_date"),  # type: ignore[arg-type]
-                total_minor=int(head["total_minor"]),  # type: ignore[call-overload]
+                format=head.format,
+                currency=head.currency,
+                start=head.start,
+                end=head.end,
+                deposit_date=head.deposit_date,
+                total_minor=head.total_minor,
                 lines_total_minor=totals[sid][0],
                 line_count=totals[sid][1],
-                sources=tuple(files_used),
+                sources=tuple(dict.fromkeys(files[i].raw.path for i in used)),
             )
         )
     return tuple(out)
 
 
-def _accounting(parsed: ParsedFile, kept_lines: dict[str, int]) -> SourceFile:
-    path = parsed.raw.path
-    lines = kept_lines.get(path, 0)
+def _accounting(parsed: ParsedFile, lines: int) -> SourceFile:
     return SourceFile(
-        path=path,
+        path=parsed.raw.path,
         format=parsed.format,
         sha256=parsed.raw.sha256,
         encoding=parsed.raw.encoding,
@@ -282,6 +212,7 @@ def _accounting(parsed: ParsedFile, kept_lines: dict[str, int]) -> SourceFile:
         no_amount_rows=parsed.no_amount_rows,
         blank_lines=parsed.blank_lines,
         duplicate_lines=parsed.details.num_rows - lines,
+        detail_rows=parsed.detail_rows,
     )
 
 
@@ -293,7 +224,7 @@ def _empty() -> pa.Table:
         elif name in ("amount_minor", "quantity", "source_line"):
             fields.append(pa.field(name, pa.int64()))
         elif name == "posted_time":
-            fields.append(pa.field(name, pa.timestamp("s", tz="UTC")))
+            fields.append(pa.field(name, TIMESTAMP))
         else:
             fields.append(pa.field(name, pa.string()))
     return pa.schema(fields).empty_table()

@@ -21,11 +21,14 @@ SETTLEMENT_DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S",
     "%d.%m.%Y %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S UTC",
+    "%Y/%m/%d %H:%M:%S",
     "%Y-%m-%d",
     "%m/%d/%y",
     "%m/%d/%Y",
     "%d.%m.%y",
     "%d.%m.%Y",
+    "%Y/%m/%d",
 )
 NETSUITE_DATE_FORMATS = (
     "%m/%d/%y",
@@ -61,6 +64,22 @@ def parse_dates(values: pa.Array | pa.ChunkedArray, formats: tuple[str, ...]) ->
     seconds = np.zeros(len(distinct), dtype=np.int64)
     found = np.zeros(len(distinct), dtype=bool)
     pending = np.flatnonzero(np.asarray(pc.not_equal(distinct, ""), dtype=bool))
+    pending = _try_forms(distinct, pending, formats, seconds, found)
+    if len(pending):
+        # fractions of a second (``08:23:12.000Z``) are dropped: settlement times are to the second
+        whole = pc.replace_substring_regex(distinct, r"(:[0-9]{2})[.,][0-9]+", r"\1")
+        pending = _try_forms(whole, pending, formats, seconds, found)
+    bad = np.zeros(len(distinct), dtype=bool)
+    bad[pending] = True
+    parsed = pa.array(seconds, mask=~found).cast(TIMESTAMP)
+    indices = encoded.indices
+    return parsed.take(indices), pc.fill_null(pa.array(bad).take(indices), False)
+
+
+def _try_forms(
+    distinct: pa.Array, pending: np.ndarray, formats: tuple[str, ...], seconds: np.ndarray, found: np.ndarray
+) -> np.ndarray:
+    """Parse the ``pending`` values with each form in turn; returns those no form matched."""
     low, high = _epoch(EARLIEST), _epoch(LATEST)
     for form in formats:
         if not len(pending):
@@ -75,11 +94,7 @@ def parse_dates(values: pa.Array | pa.ChunkedArray, formats: tuple[str, ...]) ->
         seconds[pending[hit]] = epoch[hit]
         found[pending[hit]] = True
         pending = pending[~hit]
-    bad = np.zeros(len(distinct), dtype=bool)
-    bad[pending] = True
-    parsed = pa.array(seconds, mask=~found).cast(TIMESTAMP)
-    indices = encoded.indices
-    return parsed.take(indices), pc.fill_null(pa.array(bad).take(indices), False)
+    return pending
 
 
 def _epoch(moment: datetime) -> int:

@@ -7,13 +7,13 @@ reordered columns are fine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import MissingColumns
+from ..errors import FileProblem, MissingColumns
 from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, TIMESTAMP, parse_dates
 from .parsed import AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow, blank_to_null
 from .source import RawFile
@@ -51,7 +51,6 @@ REPETITIVE = {
     "amount-type",
     "amount-description",
     "fulfillment-id",
-    "total-amount",
     "posted-date",
     "price-type",
     "item-related-fee-type",
@@ -60,9 +59,6 @@ REPETITIVE = {
     "promotion-type",
     "direct-payment-type",
     "other-fee-reason-description",
-    "settlement-start-date",
-    "settlement-end-date",
-    "deposit-date",
 }
 V2_REQUIRED = (*SUMMARY_COLUMNS, "transaction-type", "amount-type", "amount-description", "amount")
 HINT_V2 = "A Flat File V2 settlement report (GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) has these columns."
@@ -79,6 +75,7 @@ class FlatRows:
     lines: np.ndarray
     blank_rows: int
     problems: ProblemLog
+    _cleaned: dict[str, pa.ChunkedArray] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> int:
@@ -91,17 +88,20 @@ class FlatRows:
             return self.details.column(name)
         return pa.chunked_array([pa.nulls(self.details.num_rows, pa.string())])
 
+    def clean(self, name: str) -> pa.ChunkedArray:
+        """A detail column trimmed, with empty values null (computed once per column)."""
+        if name not in self._cleaned:
+            self._cleaned[name] = blank_to_null(self.column(name))
+        return self._cleaned[name]
+
     def flag(self, mask: pa.Array | pa.ChunkedArray, found: pa.ChunkedArray, column: str, expected: str) -> None:
         """Record a problem for every detail row where ``mask`` is true."""
-        found = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
-        if pa.types.is_dictionary(found.type):
-            found = found.cast(pa.string())
         self.problems.add_mask(self.path, mask, self.lines, found, column, expected)
 
     def shared_columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
         """Canonical identifying columns, posted time and quantity, plus the source line."""
         out: dict[str, pa.ChunkedArray | pa.Array] = {
-            canonical: blank_to_null(self.column(name)) for canonical, name in SHARED_COLUMNS.items()
+            canonical: self.clean(name) for canonical, name in SHARED_COLUMNS.items()
         }
         out["posted_time"] = self._posted_time()
         out["quantity"] = self._quantity()
@@ -119,11 +119,11 @@ class FlatRows:
         return stamp
 
     def _quantity(self) -> pa.ChunkedArray:
-        text = blank_to_null(self.column("quantity-purchased"))
+        text = self.clean("quantity-purchased")
         try:
             return text.cast(pa.int32()).cast(pa.int64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            valid = pc.match_substring_regex(text, r"^-?\d{1,9}$")
+            valid = pc.match_substring_regex(text, r"^-?[0-9]{1,9}$")
             self.flag(pc.invert(valid), text, "quantity-purchased", "a whole number")
             return pc.if_else(pc.fill_null(valid, False), text, pa.scalar(None, pa.string())).cast(pa.int64())
 
@@ -142,9 +142,9 @@ def split_rows(raw: RawFile, required: tuple[str, ...], hint: str) -> FlatRows:
     repeated_header = np.asarray(pc.fill_null(pc.equal(ids, "settlement-id"), False), dtype=bool)
     problems.add_mask(
         raw.path,
-        pa.array(repeated_header),
+        repeated_header,
         tsv.lines,
-        ids.combine_chunks().cast(pa.string()),
+        ids,
         "settlement-id",
         "a settlement id, not a second header row (two reports joined into one file? load them separately)",
     )
@@ -152,12 +152,20 @@ def split_rows(raw: RawFile, required: tuple[str, ...], hint: str) -> FlatRows:
     summaries = _summaries(table.filter(pa.array(summary)), tsv.lines[summary])
     detail = ~summary & ~repeated_header
     details, lines = _take(table, detail), tsv.lines[detail]
-    blank = _all_blank(details)
+    rows = FlatRows(raw.path, tsv, summaries, details, lines, 0, problems)
+    blank = _all_blank(rows)
     if blank.any():
-        details, lines = details.filter(pa.array(~blank)), lines[~blank]
-    rows = FlatRows(raw.path, tsv, summaries, details, lines, int(blank.sum()), problems)
-    missing_id = pc.is_null(blank_to_null(rows.column("settlement-id")))
-    rows.flag(missing_id, rows.column("transaction-type"), "settlement-id", "the settlement id on every detail row")
+        rows = FlatRows(
+            raw.path, tsv, summaries, details.filter(pa.array(~blank)), lines[~blank], int(blank.sum()), problems
+        )
+    if not rows.data_rows:
+        raise FileProblem(
+            raw.path,
+            "has a header but no rows",
+            "A settlement report has a summary row after the header; download the report again.",
+        )
+    ids = rows.clean("settlement-id")
+    rows.flag(pc.is_null(ids), ids, "settlement-id", "the settlement id on every detail row")
     return rows
 
 
@@ -188,13 +196,13 @@ def _summaries(rows: pa.Table, lines: np.ndarray) -> list[SummaryRow]:
     ]
 
 
-def _all_blank(details: pa.Table) -> np.ndarray:
+def _all_blank(rows: FlatRows) -> np.ndarray:
     """Rows whose every field is empty (a line of tabs): not data."""
-    blank = np.ones(details.num_rows, dtype=bool)
-    for name in details.column_names:
+    blank = np.ones(rows.details.num_rows, dtype=bool)
+    for name in rows.details.column_names:
         if not blank.any():
             break
-        blank &= np.asarray(pc.is_null(blank_to_null(details.column(name))))
+        blank &= np.asarray(pc.is_null(rows.clean(name)))
     return blank
 
 
@@ -202,10 +210,10 @@ def read_flat_v2(raw: RawFile) -> ParsedFile:
     """Read a Flat File V2 report into canonical detail lines (amounts still text)."""
     rows = split_rows(raw, V2_REQUIRED, HINT_V2)
     columns = rows.shared_columns()
-    columns["amount_type"] = blank_to_null(rows.column("amount-type"))
-    columns["amount_description"] = blank_to_null(rows.column("amount-description"))
+    columns["amount_type"] = rows.clean("amount-type")
+    columns["amount_description"] = rows.clean("amount-description")
     columns[AMOUNT_TEXT] = rows.column("amount")
-    columns["currency"] = blank_to_null(rows.column("currency"))
+    columns["currency"] = rows.clean("currency")
     details = pa.table(columns)
     return ParsedFile(
         raw=raw,
@@ -216,4 +224,5 @@ def read_flat_v2(raw: RawFile) -> ParsedFile:
         data_rows=rows.data_rows,
         no_amount_rows=0,
         blank_lines=rows.tsv.blank_lines + rows.blank_rows,
+        detail_rows=details.num_rows,
     )

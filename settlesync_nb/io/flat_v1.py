@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .flat import SUMMARY_COLUMNS, split_rows
-from .parsed import AMOUNT_TEXT, ParsedFile, blank_to_null
+from .parsed import AMOUNT_SOURCE, AMOUNT_TEXT, ParsedFile
 from .source import RawFile
 
 # amount column -> (canonical amount_type, column holding the description or None)
@@ -36,52 +36,56 @@ def read_flat_v1(raw: RawFile) -> ParsedFile:
     """Read an old flat file report into canonical detail lines (amounts still text)."""
     rows = split_rows(raw, V1_REQUIRED, HINT_V1)
     base = rows.shared_columns()
-    base["currency"] = blank_to_null(rows.column("currency"))
-    transaction_type = base["transaction_type"]
+    base["currency"] = rows.clean("currency")
+    transaction_type = base["transaction_type"].cast(pa.string())
     parts = []
     used = np.zeros(rows.details.num_rows, dtype=bool)
     for order, (amount_column, (amount_type, description_column)) in enumerate(AMOUNT_PAIRS.items()):
-        amounts = blank_to_null(rows.column(amount_column))
+        amounts = rows.clean(amount_column)
         present = np.asarray(pc.is_valid(amounts))
         if not present.any():
             continue
         used |= present
-        if description_column is None:
-            description = transaction_type
-        else:
-            description = pc.coalesce(
-                blank_to_null(rows.column(description_column)).cast(pa.string()), transaction_type.cast(pa.string())
-            )
+        description = transaction_type
+        if description_column is not None:
+            description = pc.coalesce(rows.clean(description_column).cast(pa.string()), description)
         mask = pa.array(present)
+        count = int(present.sum())
         part = {name: column.filter(mask) for name, column in base.items()}
-        part["amount_type"] = pa.array([amount_type] * int(present.sum()), pa.string())
-        part["amount_description"] = description.filter(mask).cast(pa.string())
+        part["amount_type"] = pa.repeat(amount_type, count)
+        part["amount_description"] = description.filter(mask)
         part[AMOUNT_TEXT] = amounts.filter(mask).cast(pa.string())
-        part["pair_order"] = pa.array(np.full(int(present.sum()), order, dtype=np.int8))
+        part[AMOUNT_SOURCE] = pa.repeat(amount_column, count)
+        part["pair_order"] = pa.array(np.full(count, order, dtype=np.int8))
         parts.append(_normalise(pa.table(part)))
-    if parts:
-        details = pa.concat_tables(parts).sort_by([("source_line", "ascending"), ("pair_order", "ascending")])
-        details = details.drop_columns(["pair_order"])
-    else:
-        details = _normalise(
-            pa.table(
-                {
-                    **{n: c.filter(pa.array(used)) for n, c in base.items()},
-                    "amount_type": pa.array([], pa.string()),
-                    "amount_description": pa.array([], pa.string()),
-                    AMOUNT_TEXT: pa.array([], pa.string()),
-                }
+    if not parts:
+        empty = pa.array([], pa.string())
+        none = {n: c.filter(pa.array(used)) for n, c in base.items()}
+        parts.append(
+            _normalise(
+                pa.table(
+                    {
+                        **none,
+                        "amount_type": empty,
+                        "amount_description": empty,
+                        AMOUNT_TEXT: empty,
+                        AMOUNT_SOURCE: empty,
+                        "pair_order": pa.array([], pa.int8()),
+                    }
+                )
             )
         )
+    details = pa.concat_tables(parts).sort_by([("source_line", "ascending"), ("pair_order", "ascending")])
     return ParsedFile(
         raw=raw,
         format="flat-v1",
         summaries=rows.summaries,
-        details=details,
+        details=details.drop_columns(["pair_order"]),
         problems=rows.problems,
         data_rows=rows.data_rows,
         no_amount_rows=int((~used).sum()),
         blank_lines=rows.tsv.blank_lines + rows.blank_rows,
+        detail_rows=int(used.sum()),
     )
 
 

@@ -10,8 +10,6 @@ transaction line (the Main Line filter missing) is refused, because it would dou
 from __future__ import annotations
 
 import csv
-import io
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +18,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from ..errors import FileProblem, InputError, MissingColumns, RowErrors, UsageError
-from ..money import exponent, parse_amounts
 from .dates import EXPECTED_NETSUITE_DATE, NETSUITE_DATE_FORMATS, parse_dates
+from .netsuite_amounts import minor_units, normalise_amounts
+from .netsuite_csv import read_csv_rows
 from .parsed import ProblemLog, blank_to_null
 from .source import read_raw
 
@@ -51,7 +49,6 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "amount": ("Amount", "Amount (Transaction Total)", "Total", "foreigntotal"),
     "currency": ("Currency", "currency"),
 }
-_NBSP = "\u00a0"  # NetSuite's "1 000,00" number format groups with a no-break space
 MISSING_HINT = (
     'Name your column labels in a config file ([netsuite.columns] internal_id = "...", ...) or '
     'choose a preset for the order-id field ([netsuite] preset = "farapp" or "celigo").'
@@ -108,7 +105,7 @@ class NetSuiteRecords:
     files: tuple[tuple[str, str, int], ...]  # (path, sha256, rows)
 
 
-def load_netsuite(paths: Iterable[str | Path], mapping: ColumnMapping | None = None) -> NetSuiteRecords:
+def load_netsuite(paths: Iterable[str | Path] | str | Path, mapping: ColumnMapping | None = None) -> NetSuiteRecords:
     """Load NetSuite saved-search CSV exports.
 
     Raises:
@@ -117,7 +114,7 @@ def load_netsuite(paths: Iterable[str | Path], mapping: ColumnMapping | None = N
         InputError: the export lists transaction lines, or two files list the same transaction.
     """
     mapping = mapping or ColumnMapping()
-    paths = list(paths)
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)  # one path, not its characters
     if not paths:
         raise UsageError("No NetSuite export given: pass at least one export file.")
     frames, files = [], []
@@ -145,53 +142,37 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
             "Export the saved search as CSV from NetSuite.",
         )
     columns = _resolve(path, header, mapping)
-    table = pacsv.read_csv(
-        pa.BufferReader(pa.py_buffer(raw.content)),
-        read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(header))], skip_rows=1),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types={f"c{i}": pa.string() for i in range(len(header))}, strings_can_be_null=False
-        ),
-    )
-    lines = _line_numbers(raw.data[: raw.end], table.num_rows)
+    parsed = read_csv_rows(raw, len(header))
+    for problem in parsed.problems:
+        log.add(problem)
+    table, lines, rows = parsed.table, parsed.lines, parsed.table.num_rows
     get = {
         name: blank_to_null(table.column(f"c{index}"))
         if index is not None
-        else pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+        else pa.chunked_array([pa.nulls(rows, pa.string())])
         for name, index in columns.items()
     }
+    label = {name: header[index] for name, index in columns.items() if index is not None}
     for name in REQUIRED:
-        log.add_mask(
-            path,
-            pc.is_null(get[name]),
-            lines,
-            pa.array([""] * table.num_rows),
-            header[columns[name]],  # type: ignore[index]
-            f"a value ({name.replace('_', ' ')} is required on every row)",
-        )
-    amount_text, bad_amount = _normalise_amounts(get["amount"], mapping.decimal_separator)
+        required = f"a value ({name.replace('_', ' ')} is required on every row)"
+        log.add_mask(path, pc.is_null(get[name]), lines, get[name], label[name], required)
+    amount_text, bad_amount = normalise_amounts(get["amount"], mapping.decimal_separator)
     log.add_mask(
         path,
         pc.and_(bad_amount, pc.is_valid(get["amount"])),
         lines,
-        get["amount"].combine_chunks(),
-        header[columns["amount"]],  # type: ignore[index]
+        get["amount"],
+        label["amount"],
         "an amount like 1,234.56, -1.00 or (1.00)"
         if mapping.decimal_separator == "."
         else "an amount like 1.234,56, -1,00 or (1,00)",
     )
     dates, bad_date = parse_dates(get["date"], NETSUITE_DATE_FORMATS)
-    if columns["date"] is not None:
-        log.add_mask(
-            path, bad_date, lines, get["date"].combine_chunks(), header[columns["date"]], EXPECTED_NETSUITE_DATE
-        )
-    currency = (
-        get["currency"]
-        if columns["currency"] is not None
-        else pa.chunked_array([pa.array([mapping.currency] * table.num_rows, pa.string())])
-    )
+    if "date" in label:
+        log.add_mask(path, bad_date, lines, get["date"], label["date"], EXPECTED_NETSUITE_DATE)
+    currency = get["currency"] if "currency" in label else pa.repeat(pa.scalar(mapping.currency, pa.string()), rows)
     currency = pc.utf8_upper(currency)
-    minor = _minor_units(path, amount_text, currency, lines, header[columns["amount"]], log)  # type: ignore[index]
+    minor = minor_units(path, amount_text, get["amount"], currency, lines, label["amount"], log)
     out = pa.table(
         {
             "internal_id": get["internal_id"],
@@ -203,7 +184,9 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
             "amount_text": amount_text,
             "amount_minor": minor,
             "currency": currency,
-            "source_file": pa.array([path] * table.num_rows, pa.string()).dictionary_encode(),
+            "source_file": pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(rows, dtype=np.int32)), pa.array([path], pa.string())
+            ),
             "source_line": pa.array(lines, pa.int64()),
         }
     )
@@ -211,14 +194,17 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
 
 
 def _resolve(path: str, header: list[str], mapping: ColumnMapping) -> dict[str, int | None]:
-    """Field -> column index, by the mapping's labels (case and spacing ignored)."""
+    """Field -> column index, by the mapping's labels (case and spacing ignored).
+
+    A required field, or any field the mapping names a label for, must be found.
+    """
     position = {_key(label): i for i, label in reversed(list(enumerate(header)))}
     found: dict[str, int | None] = {}
     missing = []
     for name in FIELDS:
         hits = [position[_key(label)] for label in mapping.labels(name) if _key(label) in position]
         found[name] = hits[0] if hits else None
-        if not hits and name in REQUIRED:
+        if not hits and (name in REQUIRED or name in mapping.columns):
             missing.append(f"{name} (a column labelled {' or '.join(repr(x) for x in mapping.labels(name))})")
     if missing:
         raise MissingColumns(path, missing, header, MISSING_HINT)
@@ -227,71 +213,6 @@ def _resolve(path: str, header: list[str], mapping: ColumnMapping) -> dict[str, 
 
 def _key(label: str) -> str:
     return " ".join(label.replace("\ufeff", "").split()).casefold()
-
-
-def _line_numbers(content: bytes, rows: int) -> np.ndarray:
-    """Physical line of each data row; quoted values may span lines (memos)."""
-    breaks = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
-    if breaks == rows + 1:
-        return np.arange(2, rows + 2, dtype=np.int64)
-    reader = csv.reader(io.StringIO(content.decode("utf-8"), newline=""))
-    next(reader, None)
-    starts = []
-    previous_end = reader.line_num
-    for record in reader:
-        if record:
-            starts.append(previous_end + 1)
-        previous_end = reader.line_num
-    return np.asarray(starts[:rows], dtype=np.int64)
-
-
-def _amount_pattern(decimal_separator: str) -> str:
-    grouping = "," if decimal_separator == "." else "."
-    number = rf"(?:\d{{1,3}}(?:[{re.escape(grouping)}' {_NBSP}]\d{{3}})+|\d+)(?:{re.escape(decimal_separator)}\d+)?"
-    return (
-        rf"^\s*(?P<open>\(?)\s*(?P<sign>-?)\s*(?:[$€£¥]|[A-Z]{{3}})?\s*(?P<sign2>-?)\s*"
-        rf"(?P<number>{number})\s*(?P<close>\)?)\s*$"
-    )
-
-
-def _normalise_amounts(values: pa.ChunkedArray, decimal_separator: str) -> tuple[pa.Array, pa.Array]:
-    """Turn NetSuite's formatted numbers into plain decimal text (``(1,234.50)`` -> ``-1234.50``).
-
-    Returns:
-        ``(text, bad)``: normalised text (null where invalid or empty) and the invalid mask.
-    """
-    text = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
-    parts = pc.extract_regex(text, _amount_pattern(decimal_separator))
-    parenthesised = pc.equal(parts.field("open"), "(")
-    valid = pc.fill_null(pc.and_(parts.is_valid(), pc.equal(parenthesised, pc.equal(parts.field("close"), ")"))), False)
-    negative = pc.or_(parenthesised, pc.or_(pc.equal(parts.field("sign"), "-"), pc.equal(parts.field("sign2"), "-")))
-    grouping = "," if decimal_separator == "." else "."
-    number = pc.replace_substring_regex(parts.field("number"), rf"[{re.escape(grouping)}' {_NBSP}]", "")
-    if decimal_separator == ",":
-        number = pc.replace_substring(number, ",", ".")
-    signed = pc.if_else(pc.fill_null(negative, False), pc.binary_join_element_wise("-", number, ""), number)
-    return pc.if_else(valid, signed, pa.scalar(None, pa.string())), pc.invert(valid)
-
-
-def _minor_units(
-    path: str, amount_text: pa.Array, currency: pa.ChunkedArray, lines: np.ndarray, column: str, log: ProblemLog
-) -> pa.Array:
-    """Minor units where the currency is known; null where it is left to reconciliation."""
-    codes = currency.combine_chunks() if currency.num_chunks else pa.array([], pa.string())
-    minor = np.zeros(len(amount_text), dtype=np.int64)
-    known = np.zeros(len(amount_text), dtype=bool)
-    for code in pc.unique(pc.drop_null(codes)).to_pylist():
-        rows = np.asarray(pc.fill_null(pc.equal(codes, code), False), dtype=bool)
-        rows &= np.asarray(amount_text.is_valid(), dtype=bool)
-        if not rows.any():
-            continue
-        values, valid = parse_amounts(amount_text.filter(pa.array(rows)), exponent(code))
-        bad = np.zeros(len(rows), dtype=bool)
-        bad[rows] = ~np.asarray(valid, dtype=bool)
-        log.add_mask(path, pa.array(bad), lines, amount_text, column, f"at most {exponent(code)} decimals for {code}")
-        minor[rows] = values.to_numpy()
-        known |= rows
-    return pa.array(minor, mask=~known)
 
 
 def _refuse_repeated_ids(table: pa.Table) -> None:

@@ -17,10 +17,16 @@ from .source import RawFile
 from .tabular import DICTIONARY
 
 PROBLEMS_KEPT_PER_KIND = 200
+# Bytes a value may not start or end with untrimmed: ASCII controls and space, and any byte of a
+# multi-byte character (it may be Unicode whitespace such as a no-break space).
+_MAY_BE_SPACE = np.array([b <= 0x20 or b >= 0x80 for b in range(256)])
 
 # Columns of a reader's detail table, besides the canonical string columns.
 AMOUNT_TEXT = "amount_text"
 DETAIL_CURRENCY = "currency"
+# Optional: the report column (or XML element) each amount was read from, named in errors;
+# without it the column is "amount".
+AMOUNT_SOURCE = "amount_source"
 
 
 @dataclass(frozen=True)
@@ -51,21 +57,32 @@ class ProblemLog:
     def add_mask(
         self,
         path: str,
-        mask: pa.Array,
+        mask: pa.Array | pa.ChunkedArray | np.ndarray,
         lines: np.ndarray,
-        found: pa.Array,
-        column: str,
+        found: pa.Array | pa.ChunkedArray,
+        column: str | pa.Array | pa.ChunkedArray,
         expected: str,
     ) -> None:
-        """Record one problem per true value of ``mask`` (a sample of them is kept)."""
-        hits = np.flatnonzero(np.asarray(pc.fill_null(mask, False), dtype=bool))
+        """Record one problem per true value of ``mask`` (a sample of them is kept).
+
+        Args:
+            path: The file.
+            mask: Which rows are bad (nulls are not).
+            lines: Physical line number of every row.
+            found: Every row's value, shown for the bad ones.
+            column: The column's name, or every row's column name.
+            expected: What a good value looks like.
+        """
+        flags = mask if isinstance(mask, np.ndarray) else pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+        hits = np.flatnonzero(np.asarray(flags, dtype=bool))
         if not len(hits):
             return
         self.total += len(hits)
-        kept = hits[:PROBLEMS_KEPT_PER_KIND]
-        values = found.take(pa.array(kept)).to_pylist()
-        for index, value in zip(kept, values, strict=True):
-            self.problems.append(RowProblem(path, int(lines[index]), column, value or "", expected))
+        kept = pa.array(hits[:PROBLEMS_KEPT_PER_KIND])
+        values = _text(found.take(kept))
+        names = [column] * len(kept) if isinstance(column, str) else _text(column.take(kept))
+        for index, value, name in zip(kept.to_pylist(), values, names, strict=True):
+            self.problems.append(RowProblem(path, int(lines[index]), name, value, expected))
 
     def extend(self, other: ProblemLog) -> None:
         """Take over another log's problems."""
@@ -85,39 +102,61 @@ class ParsedFile:
     data_rows: int
     no_amount_rows: int
     blank_lines: int
+    detail_rows: int  # rows (XML: money elements) that gave detail lines
+
+
+def _text(values: pa.Array | pa.ChunkedArray) -> list[str]:
+    """Values as Python strings, nulls as empty strings."""
+    return ["" if v is None else str(v) for v in values.to_pylist()]
 
 
 def blank_to_null(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
-    """Trimmed text with empty strings as nulls; dictionary columns stay dictionary-encoded."""
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    """Trimmed text with empty strings as nulls; dictionary columns stay dictionary-encoded.
+
+    Text is not copied unless a value needs trimming: clean columns (the usual case) keep their
+    buffers and only gain a validity bitmap.
+    """
     if pa.types.is_dictionary(values.type):
         # one dictionary for the whole column: cleaned once, not once per parsed block
         whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
         return pa.chunked_array([_clean_dictionary(whole)], DICTIONARY)
-    return pa.chunked_array([_null_empty(_trimmed(c)) for c in chunks], pa.string())
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    cleaned = [_null_empty(pc.utf8_trim_whitespace(c) if _needs_trim(c) else c) for c in chunks]
+    return pa.chunked_array(cleaned, pa.string())
 
 
-def _trimmed(chunk: pa.StringArray) -> pa.StringArray:
-    """``chunk`` without surrounding whitespace; the original when nothing was trimmed, so that
-    clean columns (the usual case) are not held twice in memory."""
-    trimmed = pc.utf8_trim_whitespace(chunk)
-    return chunk if _text_bytes(trimmed) == _text_bytes(chunk) else trimmed
+def _layout(text: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
+    """The value offsets (one more than values) and the bytes of a string array, without copying."""
+    _, offsets, data = text.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    return bounds, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
 
 
-def _text_bytes(chunk: pa.StringArray) -> int:
-    if not len(chunk):
-        return 0
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
-    return int(offsets[chunk.offset + len(chunk)] - offsets[chunk.offset])
+def _needs_trim(text: pa.StringArray) -> bool:
+    """Whether any value may start or end with whitespace (checked on its first and last bytes;
+    a non-ASCII byte there counts, as it may be Unicode whitespace)."""
+    bounds, data = _layout(text)
+    data = data[: bounds[-1]] if len(bounds) else data[:0]
+    if not data.size:
+        return False
+    # An empty value's "first" and "last" bytes are its neighbours' (checked anyway): looking at
+    # them too is harmless and saves filtering the empty values out.
+    if _MAY_BE_SPACE[data[bounds[1:] - 1]].any():
+        return True
+    return bool(_MAY_BE_SPACE[data[np.minimum(bounds[:-1], data.size - 1)]].any())
 
 
 def _null_empty(text: pa.StringArray) -> pa.StringArray:
     """Mark empty strings null by attaching a validity bitmap (the text buffers are reused)."""
-    present = pc.not_equal(text, "")
-    if text.null_count or text.offset:
-        return pc.if_else(present, text, pa.scalar(None, pa.string()))
+    bounds, _ = _layout(text) if len(text) else (np.zeros(1, dtype=np.int32), None)
+    present = np.diff(bounds) != 0
+    if text.null_count:
+        present &= np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if text.buffers()[2] is None:
+        return pa.nulls(len(text), pa.string())
+    bits = np.packbits(np.concatenate([np.zeros(text.offset, dtype=bool), present]), bitorder="little")
     _, offsets, data = text.buffers()
-    return pa.Array.from_buffers(pa.string(), len(text), [present.buffers()[1], offsets, data])
+    return pa.Array.from_buffers(pa.string(), len(text), [pa.py_buffer(bits), offsets, data], offset=text.offset)
 
 
 def _clean_dictionary(chunk: pa.DictionaryArray) -> pa.DictionaryArray:

@@ -14,6 +14,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
 from ..errors import FileProblem
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -96,9 +99,12 @@ def read_raw(path: str | Path, encoding: str | None = None) -> RawFile:
     sha = _HASHER.submit(lambda: hashlib.sha256(stored).hexdigest())
     compressed = stored.startswith(GZIP_MAGIC)
     data = _gunzip(name, stored) if compressed else stored
-    if not data or data.isspace():
-        raise FileProblem(name, "is empty", "Download the report again; an empty file holds no settlement.")
     text, used = _to_utf8(name, data, encoding)
+    if b"\n" not in text and b"\r" in text:
+        text = text.replace(b"\r", b"\n")  # classic Mac line endings (Excel for Mac's "Tab Delimited Text")
+    if not text or text.isspace():
+        # checked once decoded: a file holding only a byte order mark is empty too
+        raise FileProblem(name, "is empty", "Download the report again; an empty file holds no settlement.")
     end, blank = _content_end(text)
     return RawFile(name, text, end, sha, used, compressed, blank)
 
@@ -120,6 +126,10 @@ def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
             return data.decode(forced).encode("utf-8").removeprefix(_UTF8_BOM), forced
         except LookupError:
             raise FileProblem(name, f"unknown encoding {forced!r}", "Use e.g. utf-8, cp1252, cp932.") from None
+        except UnicodeEncodeError:  # lone surrogates, e.g. utf-16 forced on a file cut short
+            raise FileProblem(
+                name, f"is not valid {forced}", "Leave the encoding out to let settlesync detect it."
+            ) from None
         except UnicodeDecodeError as exc:
             raise FileProblem(
                 name,
@@ -129,14 +139,16 @@ def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM) :]
     elif data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16").encode("utf-8"), "utf-16"
-    if data.isascii():
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeError:
+            raise FileProblem(
+                name,
+                "starts with a UTF-16 byte order mark but is not valid UTF-16 (cut short?)",
+                "Download the report again, or pass the encoding it was saved in.",
+            ) from None
+    if data.isascii() or _is_utf8(data):
         return data, "utf-8"
-    try:
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
     japanese = _JAPANESE_HINTS.search(data[: 1 << 16]) is not None
     for candidate in JAPANESE_FALLBACKS if japanese else WESTERN_FALLBACKS:
         try:
@@ -145,6 +157,18 @@ def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
             continue
     # latin-1 maps every byte: the last resort keeps every character visible for the user.
     return data.decode("latin-1").encode("utf-8"), "latin-1"
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked by pyarrow in place (decoding a large file to a
+    Python string would briefly take two to four times its size)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _content_end(data: bytes) -> tuple[int, int]:

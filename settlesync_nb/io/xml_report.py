@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
 from ..errors import FileProblem, RowProblem
 from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, TIMESTAMP, parse_dates
-from .parsed import AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow
+from .parsed import AMOUNT_SOURCE, AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow
 from .source import RawFile
 
 # group element -> canonical amount_type
@@ -33,8 +34,9 @@ AMOUNT_GROUPS = {
     "Fees": "ItemFees",
     "ShipmentFees": "Shipment-Fees",
     "OrderFees": "Order-Fees",
+    "DirectPayment": "Direct-Payment",
 }
-DESCRIPTION_CHILDREN = ("Type", "TransactionType")
+DESCRIPTION_CHILDREN = ("Type", "TransactionType", "DirectPaymentType")
 CONTEXT = {
     "order_id": "AmazonOrderID",
     "merchant_order_id": "MerchantOrderID",
@@ -50,14 +52,28 @@ CONTEXT = {
 }
 BREAKDOWN_PARENTS = {"OtherTransactionItem"}
 ADVERTISING_PARTS = ("BaseAmount", "TaxAmount")
+# Elements holding money even when they lack the ``currency`` attribute they normally carry.
+MONEY_TAGS = {"Amount", "TransactionAmount", *ADVERTISING_PARTS}
 # The raw bytes are always UTF-8 by now (see source.read_raw), whatever the declaration says.
 _SAFE_PARSER = etree.XMLParser(
     encoding="utf-8", resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
 )
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+def _local(element: etree._Element | None) -> str:
+    if element is None or not isinstance(element.tag, str):
+        return ""  # comments, processing instructions
+    return etree.QName(element).localname
+
+
+def _line(element: etree._Element) -> int:
+    """The element's line in the file (lxml knows it for every parsed element)."""
+    line: object = element.sourceline
+    return line if isinstance(line, int) else 0
+
+
+def _is_money(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and (element.get("currency") is not None or _local(element) in MONEY_TAGS)
 
 
 def _child_text(element: etree._Element, name: str) -> str | None:
@@ -90,27 +106,31 @@ def read_xml(raw: RawFile) -> ParsedFile:
     problems = ProblemLog()
     summaries: list[SummaryRow] = []
     records: list[dict[str, Any]] = []
+    unbooked = 0  # money elements in no known place: rows rejected
     for report in reports:
         settlement_id = _summary(raw.path, report, summaries, problems)
         for transaction in report:
             if _local(transaction) not in ("SettlementData", ""):
+                before = problems.total
                 _transaction(raw.path, settlement_id, transaction, records, problems)
+                unbooked += problems.total - before
     return ParsedFile(
         raw=raw,
         format="xml",
         summaries=summaries,
         details=_table(raw.path, records, problems),
         problems=problems,
-        data_rows=len(records) + len(summaries),
+        data_rows=len(records) + len(summaries) + unbooked,
         no_amount_rows=0,
         blank_lines=0,
+        detail_rows=len(records),
     )
 
 
 def _summary(path: str, report: etree._Element, summaries: list[SummaryRow], problems: ProblemLog) -> str:
     data = next((e for e in report if _local(e) == "SettlementData"), None)
     if data is None:
-        problems.add(RowProblem(path, report.sourceline or 0, "SettlementData", "nothing", "a SettlementData element"))
+        problems.add(RowProblem(path, _line(report), "SettlementData", "nothing", "a SettlementData element"))
         return ""
     total = next((e for e in data if _local(e) == "TotalAmount"), None)
     settlement_id = _child_text(data, "AmazonSettlementID") or ""
@@ -122,7 +142,7 @@ def _summary(path: str, report: etree._Element, summaries: list[SummaryRow], pro
             deposit_date=_child_text(data, "DepositDate") or "",
             total=(total.text or "").strip() if total is not None else "",
             currency=(total.get("currency", "") if total is not None else "").strip().upper(),
-            line=(total if total is not None else data).sourceline or 0,
+            line=_line(total if total is not None else data),
         )
     )
     return settlement_id
@@ -133,14 +153,16 @@ def _transaction(
 ) -> None:
     kind = _local(transaction)
     transaction_type = _child_text(transaction, "TransactionType") or kind
-    base = {"settlement_id": settlement_id, "transaction_type": transaction_type}
+    base: dict[str, Any] = {"settlement_id": settlement_id, "transaction_type": transaction_type}
     base.update({name: _child_text(transaction, tag) for name, tag in CONTEXT.items()})
-    money = [e for e in transaction.iter() if isinstance(e.tag, str) and e.get("currency") is not None]
+    money = [e for e in transaction.iter() if _is_money(e)]
     names = {_local(e) for e in money}
     for element in money:
         parent = element.getparent()
         tag = _local(element)
-        if _local(parent) in BREAKDOWN_PARENTS or (tag == "TransactionAmount" and names & set(ADVERTISING_PARTS)):
+        if parent is None or _local(parent) in BREAKDOWN_PARENTS:
+            continue
+        if tag == "TransactionAmount" and names & set(ADVERTISING_PARTS):
             continue
         line = dict(base)
         line.update(_context(element, transaction))
@@ -149,7 +171,7 @@ def _transaction(
             problems.add(
                 RowProblem(
                     path,
-                    element.sourceline or 0,
+                    _line(element),
                     tag,
                     (element.text or "").strip(),
                     "an amount in a known place (ItemPrice, ItemFees, Promotion, ...): "
@@ -159,8 +181,9 @@ def _transaction(
             continue
         line["amount_type"], line["amount_description"] = booked
         line[AMOUNT_TEXT] = (element.text or "").strip()
-        line["currency"] = element.get("currency", "").strip().upper() or None
-        line["source_line"] = element.sourceline or 0
+        line[AMOUNT_SOURCE] = tag
+        line["currency"] = (element.get("currency") or "").strip().upper() or None
+        line["source_line"] = _line(element)
         records.append(line)
 
 
@@ -207,6 +230,7 @@ def _table(path: str, records: list[dict[str, Any]], problems: ProblemLog) -> pa
         "amount_type",
         "amount_description",
         AMOUNT_TEXT,
+        AMOUNT_SOURCE,
         "currency",
         "source_line",
     ]
@@ -216,11 +240,9 @@ def _table(path: str, records: list[dict[str, Any]], problems: ProblemLog) -> pa
     posted = table.column("posted_text")
     stamps, bad = parse_dates(posted, SETTLEMENT_DATE_FORMATS)
     problems.add_mask(path, bad, lines, posted.combine_chunks(), "PostedDate", EXPECTED_SETTLEMENT_DATE)
-    quantity_text = table.column("quantity_text").combine_chunks()
-    quantity = pa.array(
-        [int(q) if q is not None and q.lstrip("-").isdigit() else None for q in quantity_text.to_pylist()], pa.int64()
-    )
-    bad_quantity = pa.array([q is not None and not q.lstrip("-").isdigit() for q in quantity_text.to_pylist()])
-    problems.add_mask(path, bad_quantity, lines, quantity_text, "Quantity", "a whole number")
+    quantity_text = table.column("quantity_text")
+    whole = pc.match_substring_regex(quantity_text, r"^-?[0-9]{1,9}$")
+    problems.add_mask(path, pc.invert(whole), lines, quantity_text, "Quantity", "a whole number")
+    quantity = pc.if_else(whole, quantity_text, pa.scalar(None, pa.string())).cast(pa.int64())
     table = table.drop_columns(["posted_text", "quantity_text"])
     return table.append_column("posted_time", stamps.cast(TIMESTAMP)).append_column("quantity", quantity)

@@ -142,7 +142,7 @@ def _typed(rows: pd.DataFrame) -> pd.DataFrame:
         if column not in out:
             out[column] = None
         if column in MONEY_COLUMNS:
-            out[column] = pd.array(out[column].astype(object).where(out[column].notna(), None), dtype="Int64")
+            out[column] = pd.Series(out[column].astype(object).where(out[column].notna(), None), dtype="Int64")
         elif column == "posted_time":
             out[column] = pd.to_datetime(out[column], utc=True).astype("datetime64[s, UTC]")
         else:

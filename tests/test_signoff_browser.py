@@ -1,0 +1,101 @@
+"""The sign-off app (Voila) in a real headless Chromium: resolve, approve, enable; then the database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import ARTIFACTS, browser_page
+from builders import order, refund, sale, write_netsuite, write_v2
+
+from settlesync_nb.cli import main
+from settlesync_nb.signoff import SignoffService
+
+pytestmark = pytest.mark.browser
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_signoff.ipynb"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
+    """Voila serving the sign-off notebook for a small run with one error, on 127.0.0.1."""
+    rows = order("A", "10.00") + refund("A", "-4.00") + order("B", "5.00") + order("C", "7.00")
+    report = write_v2(tmp_path / "s.txt", "1001", rows)
+    export = write_netsuite(
+        tmp_path / "ns.csv",
+        [sale("1", "A", "10.00"), sale("2", "A", "4.00", kind="Credit Memo"), sale("3", "B", "5.00")],
+    )
+    run = tmp_path / "run"
+    assert main(["reconcile", "--amazon", str(report), "--netsuite", str(export), "--out", str(run)]) == 1
+    db = f"sqlite:///{tmp_path / 'signoff.db'}"
+    port = _free_port()
+    env = {**os.environ, "SETTLESYNC_RUN": str(run), "SETTLESYNC_DB": db}
+    voila = Path(sys.executable).with_name("voila")
+    server = subprocess.Popen(
+        [str(voila), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("Voila did not start") from None
+                time.sleep(0.5)
+        yield url, run, db
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_sign_off_in_the_browser(app: tuple[str, Path, str]) -> None:
+    """A reviewer cancels the error, approves the checklist and enables sync; the database records it all."""
+    url, run, db = app
+    with browser_page(height=1400) as page:
+        page.goto(url, timeout=60_000)
+        page.wait_for_selector(".settlesync-reviewer input", timeout=90_000)
+        page.fill(".settlesync-reviewer input", "Ann Reviewer")
+        page.locator(".settlesync-action button", has_text="cancelled").click()
+        page.fill(".settlesync-note input", "test order, never shipped")
+        page.locator(".settlesync-note input").press("Tab")
+        page.click("button.settlesync-record")
+        page.wait_for_function("document.body.innerText.includes('cancelled by Ann Reviewer')", timeout=30_000)
+        assert page.locator("button.settlesync-enable").is_disabled()
+        for box in ("ack", "live", "compared"):
+            page.check(f".settlesync-{box} input[type=checkbox]")
+        page.fill(".settlesync-cutoff input", "2026-08-01")
+        page.locator(".settlesync-cutoff input").press("Tab")
+        page.click("button.settlesync-approve")
+        page.wait_for_function("document.body.innerText.includes('Approval recorded')", timeout=30_000)
+        page.wait_for_selector("button.settlesync-enable:not([disabled])", timeout=30_000)
+        page.click("button.settlesync-enable")
+        page.wait_for_function(
+            "document.body.innerText.includes('Settlement Sync enabled by Ann Reviewer')", timeout=30_000
+        )
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "signoff.png"), full_page=True)
+    with SignoffService(db) as service:
+        status = service.status(run)
+        assert status.sync_enabled and status.enabled_for_this_run
+        assert status.describe_dict()["enabled_by"] == "Ann Reviewer" and status.cutoff == "2026-08-01"
+        assert [e.action for e in service.log()][-3:] == ["resolve", "approve", "enable"]
+        assert service.verify().ok
