@@ -12,6 +12,7 @@ Example ``settlesync.toml``::
     [netsuite]
     preset = "farapp"               # order-id column of NetSuite Connector (FarApp)
     decimal_separator = "."
+    date_order = "mdy"               # or "dmy" for 15/3/2026
     cancelled_statuses = ["Voided", "Cancelled"]
 
     [netsuite.columns]              # your saved search's labels
@@ -58,7 +59,7 @@ DEFAULT_NETSUITE_TYPES: dict[str, str] = {
 TYPE_TARGETS = ("Order", "Refund", "ignore")
 DEFAULT_CANCELLED = ("Voided", "Cancelled", "Canceled")
 _TOP_KEYS = {"tolerance", "basis", "cutoff", "netsuite", "categories"}
-_NETSUITE_KEYS = {"preset", "columns", "decimal_separator", "currency", "types", "cancelled_statuses"}
+_NETSUITE_KEYS = {"preset", "columns", "decimal_separator", "date_order", "currency", "types", "cancelled_statuses"}
 CATEGORY_KEYS = ("transaction_type", "amount_type", "amount_description", "category")
 
 
@@ -183,6 +184,7 @@ def _netsuite(settings: Settings, section: object) -> Settings:
         preset=section.get("preset", "default"),
         columns=dict(section.get("columns", {})),
         decimal_separator=section.get("decimal_separator", "."),
+        date_order=section.get("date_order", "mdy"),
         currency=section.get("currency"),
     )
     types = dict(settings.netsuite_types)

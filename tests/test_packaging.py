@@ -73,3 +73,23 @@ def test_requirement_reader_handles_extras_and_specifiers() -> None:
     assert _split("psycopg[binary]>=3.2") == ("psycopg[binary]", ">=3.2")
     assert _split("pandas >= 3.0, <4") == ("pandas", ">=3.0,<4")
     assert _split("pip") == ("pip", "")
+
+
+def test_cli_constants_match_the_package() -> None:
+    """The CLI's import-free copies of the format and action names agree with the package."""
+    from settlesync_nb.cli.app import REPORT_FORMATS, RESOLUTION_ACTIONS
+    from settlesync_nb.io import READERS
+    from settlesync_nb.reconcile import ACTIONS
+
+    assert REPORT_FORMATS == tuple(READERS)
+    assert RESOLUTION_ACTIONS == ACTIONS
+
+
+def test_cli_help_does_not_import_the_data_stack() -> None:
+    """`settlesync --help` stays fast: importing the CLI does not import pandas or SQLAlchemy."""
+    import subprocess
+    import sys
+
+    code = "import sys, settlesync_nb.cli; print(sorted(m for m in ('pandas', 'sqlalchemy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -285,3 +285,26 @@ def test_discrepancy_dtypes_do_not_depend_on_which_rows_exist(tmp_path: Path) ->
         dtypes = report.discrepancies.dtypes.astype(str).to_dict()
         assert [dtypes[c] for c in ("amazon_minor", "netsuite_minor", "difference_minor")] == ["Int64"] * 3
         assert dtypes["posted_time"] == "datetime64[s, UTC]"
+
+
+def test_netsuite_records_without_order_id_are_counted_not_compared(tmp_path: Path) -> None:
+    """The connector's summary Cash Sale (no order id) loads, is listed as left out, and matches nothing."""
+    report = run(
+        tmp_path,
+        [("1001", order("A", "10.00"))],
+        [sale("1", "A", "10.00"), ("2", "Cash Sale", "9/3/2026", "SUM1", "Deposited", "", "55.00", "USD")],
+    )
+    assert report.status == COMPLETE
+    assert report.ignored_netsuite_types == {"Cash Sale (no order id)": 1}
+
+
+def test_netsuite_currency_names_and_day_first_dates(tmp_path: Path) -> None:
+    """A Currency column holding NetSuite names and a day-first date preference are understood."""
+    settings = settings_from_dict({"netsuite": {"date_order": "dmy"}})
+    report = run(
+        tmp_path,
+        [("1001", order("A", "10.00"))],
+        [("1", "Cash Sale", "25/9/2026", "CS1", "Deposited", "A", "10.00", "US Dollar")],
+        settings=settings,
+    )
+    assert report.status == COMPLETE

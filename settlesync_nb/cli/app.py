@@ -14,6 +14,8 @@ import click
 
 from ..errors import InputError
 
+REPORT_FORMATS = ("flat-v2", "flat-v1", "xml")  # settlesync_nb.io.READERS (tests check they agree)
+RESOLUTION_ACTIONS = ("rectified", "cancelled")  # settlesync_nb.reconcile.ACTIONS (tests check)
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..io import READERS, load_settlements
-from ..model import LoadResult
-from .app import cli
+from .app import REPORT_FORMATS, cli
+
+if TYPE_CHECKING:  # pandas and pyarrow load only when a command runs: `--help` stays instant
+    from ..model import LoadResult
 
 _reports = click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 _format = click.option(
     "--format",
     "report_format",
-    type=click.Choice(list(READERS)),
+    type=click.Choice(REPORT_FORMATS),
     default=None,
     help="Force the report variant instead of detecting it.",
 )
@@ -23,6 +25,8 @@ _encoding = click.option("--encoding", default=None, help="Force the text encodi
 
 
 def _load(reports: tuple[Path, ...], report_format: str | None, encoding: str | None) -> LoadResult:
+    from ..io import load_settlements
+
     return load_settlements(reports, format=report_format, encoding=encoding)
 
 

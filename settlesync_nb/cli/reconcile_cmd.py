@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..reconcile import COMPLETE, TestReport
 from .app import EXIT_FINDINGS, EXIT_OK, cli
+
+if TYPE_CHECKING:
+    from ..reconcile import TestReport
 
 # `--amazon a.txt b.txt` takes every following value up to the next option (see app.main).
 amazon_option = click.option(
@@ -83,6 +86,7 @@ def reconcile(
     when the report is Complete, 1 when it has unresolved errors, 2 for bad input.
     """
     from ..pipeline import reconcile_files
+    from ..reconcile import COMPLETE
     from ..rundir import write_run
 
     report = reconcile_files(

@@ -11,14 +11,15 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import UsageError
-from ..reconcile import ACTIONS
-from ..signoff import TITLES, AuditEntry, SignoffRefused, SignoffService, SignoffStatus, StoreBusy, VerifyResult
-from .app import EXIT_FINDINGS, EXIT_OK, cli
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only when a signoff command runs
+    from ..signoff import AuditEntry, SignoffService, SignoffStatus, VerifyResult
+from .app import EXIT_FINDINGS, EXIT_OK, RESOLUTION_ACTIONS, cli
 
 F = TypeVar("F", bound=Callable[..., int])
 
@@ -49,6 +50,8 @@ def _handled(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> int:
+        from ..signoff import SignoffRefused, StoreBusy
+
         try:
             return command(*args, **kwargs)
         except (SignoffRefused, StoreBusy) as exc:
@@ -56,6 +59,12 @@ def _handled(command: F) -> F:
             return EXIT_FINDINGS
 
     return wrapper  # type: ignore[return-value]
+
+
+def _open(run: Path | None, db: str | None) -> SignoffService:
+    from ..signoff import SignoffService
+
+    return SignoffService.open(run, db)
 
 
 @cli.group()
@@ -72,7 +81,7 @@ def signoff() -> None:
 @json_option
 def status(run: Path, db: str | None, as_json: bool) -> int:
     """Show the gate (each condition met or not) and the sync state. Exit 0 whatever they are."""
-    with SignoffService.open(run, db) as service:
+    with _open(run, db) as service:
         result = service.status(run)
     if as_json:
         click.echo(json.dumps(result.describe_dict(), indent=2))
@@ -88,7 +97,7 @@ def status(run: Path, db: str | None, as_json: bool) -> int:
 @click.option("--type", "transaction_type", type=click.Choice(["Order", "Refund"]), default=None)
 @click.option("--settlement", "settlement_id", default=None, metavar="ID", help="Settlement id (settlement errors).")
 @click.option("--kind", default=None, metavar="KIND", help="Kind of settlement error, e.g. settlement_inconsistent.")
-@click.option("--action", type=click.Choice(list(ACTIONS)), required=True)
+@click.option("--action", type=click.Choice(RESOLUTION_ACTIONS), required=True)
 @reviewer_option
 @click.option("--note", required=True, metavar="TEXT", help="What was done, for the record.")
 @_handled
@@ -113,7 +122,7 @@ def resolve(
         raise UsageError("--order needs --type Order or --type Refund")
     if settlement_id and not kind:
         raise UsageError("--settlement needs --kind (e.g. settlement_inconsistent)")
-    with SignoffService.open(run, db) as service:
+    with _open(run, db) as service:
         done = service.resolve(
             run,
             reviewer=reviewer,
@@ -153,7 +162,7 @@ def approve(
     ack_cancelled: bool,
 ) -> int:
     """Record the answers to Oracle's checklist for the run (then `enable`)."""
-    with SignoffService.open(run, db) as service:
+    with _open(run, db) as service:
         done = service.approve(
             run,
             reviewer=reviewer,
@@ -176,7 +185,7 @@ def approve(
 @_handled
 def enable(run: Path, db: str | None, reviewer: str) -> int:
     """Switch Settlement Sync on for the run. Exit 1, listing what is unmet, when refused."""
-    with SignoffService.open(run, db) as service:
+    with _open(run, db) as service:
         state = service.enable(run, reviewer)
         result = service.status(run)
     cutoff = state.cutoff.isoformat() if state.cutoff else "-"
@@ -193,7 +202,7 @@ def enable(run: Path, db: str | None, reviewer: str) -> int:
 @_handled
 def disable(run: Path | None, db: str | None, reviewer: str) -> int:
     """Switch Settlement Sync off (always allowed; recorded even when already off)."""
-    with SignoffService.open(run, db) as service:
+    with _open(run, db) as service:
         state = service.disable(reviewer)
     click.echo(f"Settlement Sync disabled by {state.reviewer} at {state.recorded_at}")
     return EXIT_OK
@@ -205,7 +214,7 @@ def disable(run: Path | None, db: str | None, reviewer: str) -> int:
 @json_option
 def log(run: Path | None, db: str | None, as_json: bool) -> int:
     """Print the audit log, oldest first (every run in the database)."""
-    with SignoffService.open(run, db) as service:
+    with _open(run, db) as service:
         entries = service.log()
     if as_json:
         click.echo(json.dumps([e.describe_dict() for e in entries], indent=2))
@@ -223,7 +232,7 @@ def log(run: Path | None, db: str | None, as_json: bool) -> int:
 @json_option
 def verify(run: Path | None, db: str | None, as_json: bool) -> int:
     """Check the audit log's hash chain and the tables against it. Exit 1 when tampering is found."""
-    with SignoffService.open(run, db) as service:
+    with _open(run, db) as service:
         result = service.verify()
     if as_json:
         click.echo(json.dumps(result.describe_dict(), indent=2))
@@ -242,6 +251,8 @@ def describe_entry(entry: AuditEntry) -> str:
 
 def echo_gate(result: SignoffStatus) -> None:
     """Each condition, met or not, and the warnings."""
+    from ..signoff import TITLES
+
     gate = result.gate
     verdict = "passed" if gate.passed else f"not passed ({len(gate.unmet)} of {len(gate.conditions)} unmet)"
     click.echo(f"gate: {verdict}")

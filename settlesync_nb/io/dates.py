@@ -42,7 +42,18 @@ NETSUITE_DATE_FORMATS = (
 EXPECTED_SETTLEMENT_DATE = (
     "a date like 2024-01-15 08:23:12 UTC, 14.03.2023 07:49:55 UTC, 2025-06-05T22:07:18+00:00 or 01/15/24"
 )
+# NetSuite follows the user's date preference: day-first forms for `date_order = "dmy"`.
+NETSUITE_DAY_FIRST_FORMATS = (
+    "%d/%m/%y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S",
+)
 EXPECTED_NETSUITE_DATE = "a date like 3/15/2023 or 2023-03-15"
+EXPECTED_NETSUITE_DAY_FIRST = "a date like 15/3/2023, 15.03.2023 or 2023-03-15"
 TIMESTAMP = pa.timestamp("s", tz="UTC")
 # A two-digit year must not read as year 24 AD: `%y` forms come before `%Y` ones, and anything
 # outside these years is treated as unparseable.

@@ -131,6 +131,7 @@ class FlatRows:
 def split_rows(raw: RawFile, required: tuple[str, ...], hint: str) -> FlatRows:
     """Read a flat file and separate its summary rows from its detail rows."""
     tsv = read_tsv(raw, REPETITIVE)
+    raw.release()
     missing = [c for c in required if c not in tsv.header]
     if missing:
         raise MissingColumns(raw.path, missing, tsv.header, hint)

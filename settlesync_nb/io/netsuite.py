@@ -10,8 +10,8 @@ transaction line (the Main Line filter missing) is refused, because it would dou
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,76 +20,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import FileProblem, InputError, MissingColumns, RowErrors, UsageError
-from .dates import EXPECTED_NETSUITE_DATE, NETSUITE_DATE_FORMATS, parse_dates
+from .dates import (
+    EXPECTED_NETSUITE_DATE,
+    EXPECTED_NETSUITE_DAY_FIRST,
+    NETSUITE_DATE_FORMATS,
+    NETSUITE_DAY_FIRST_FORMATS,
+    parse_dates,
+)
 from .netsuite_amounts import minor_units, normalise_amounts
 from .netsuite_csv import read_csv_rows
+from .netsuite_mapping import (
+    CURRENCY_NAMES,
+    FIELDS,
+    MISSING_HINT,
+    REQUIRED,
+    REQUIRED_VALUES,
+    ColumnMapping,
+)
 from .parsed import ProblemLog, blank_to_null
 from .source import read_raw
-
-FIELDS = ("internal_id", "type", "date", "document_number", "status", "order_id", "amount", "currency")
-REQUIRED = ("internal_id", "type", "order_id", "amount")
-_ORDER_ID_LABELS = {
-    "default": ("Amazon Order ID", "Amazon Order Id", "Amazon Order Number"),
-    "farapp": (
-        "FarApp Channel Order",
-        "Channel Order",
-        "Channel Order #",
-        "Channel Order ID",
-        "custbody_fa_channel_order",
-    ),
-    "celigo": ("eTail Order Id", "eTail Order ID", "Celigo eTail Order ID", "custbody_celigo_etail_order_id"),
-}
-PRESETS = tuple(_ORDER_ID_LABELS)
-_LABELS: dict[str, tuple[str, ...]] = {
-    "internal_id": ("Internal ID", "Internal Id", "id"),
-    "type": ("Type", "Transaction Type", "type"),
-    "date": ("Date", "Transaction Date", "trandate"),
-    "document_number": ("Document Number", "Document Number/ID", "Number", "tranid"),
-    "status": ("Status", "status"),
-    "amount": ("Amount", "Amount (Transaction Total)", "Total", "foreigntotal"),
-    "currency": ("Currency", "currency"),
-}
-MISSING_HINT = (
-    'Name your column labels in a config file ([netsuite.columns] internal_id = "...", ...) or '
-    'choose a preset for the order-id field ([netsuite] preset = "farapp" or "celigo").'
-)
-
-
-@dataclass(frozen=True)
-class ColumnMapping:
-    """Which header label holds each field; ``None`` means "find it by its usual labels".
-
-    Attributes:
-        preset: ``default`` (an ``Amazon Order ID`` column), ``farapp`` or ``celigo``.
-        columns: Field name -> exact header label, overriding the preset.
-        decimal_separator: ``.`` (``1,234.56``) or ``,`` (``1.234,56``).
-        currency: Currency of every amount when the export has no Currency column; ``None``
-            takes each order's settlement currency at reconciliation.
-    """
-
-    preset: str = "default"
-    columns: Mapping[str, str] = field(default_factory=dict)
-    decimal_separator: str = "."
-    currency: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.preset not in _ORDER_ID_LABELS:
-            raise UsageError(f"Unknown NetSuite preset: {self.preset!r} (valid options are {', '.join(PRESETS)})")
-        unknown = sorted(set(self.columns) - set(FIELDS))
-        if unknown:
-            raise UsageError(
-                f"Unknown NetSuite field(s) {unknown} in the column mapping (valid options are {', '.join(FIELDS)})"
-            )
-        if self.decimal_separator not in (".", ","):
-            raise UsageError(f"decimal_separator must be '.' or ',' (found {self.decimal_separator!r})")
-
-    def labels(self, name: str) -> tuple[str, ...]:
-        """Header labels accepted for a field, most specific first."""
-        if name in self.columns:
-            return (self.columns[name],)
-        if name == "order_id":
-            return _ORDER_ID_LABELS[self.preset]
-        return _LABELS[name]
 
 
 @dataclass(frozen=True)
@@ -143,6 +92,7 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
         )
     columns = _resolve(path, header, mapping)
     parsed = read_csv_rows(raw, len(header))
+    raw.release()
     for problem in parsed.problems:
         log.add(problem)
     table, lines, rows = parsed.table, parsed.lines, parsed.table.num_rows
@@ -153,7 +103,7 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
         for name, index in columns.items()
     }
     label = {name: header[index] for name, index in columns.items() if index is not None}
-    for name in REQUIRED:
+    for name in REQUIRED_VALUES:
         required = f"a value ({name.replace('_', ' ')} is required on every row)"
         log.add_mask(path, pc.is_null(get[name]), lines, get[name], label[name], required)
     amount_text, bad_amount = normalise_amounts(get["amount"], mapping.decimal_separator)
@@ -167,11 +117,23 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
         if mapping.decimal_separator == "."
         else "an amount like 1.234,56, -1,00 or (1,00)",
     )
-    dates, bad_date = parse_dates(get["date"], NETSUITE_DATE_FORMATS)
+    day_first = mapping.date_order == "dmy"
+    dates, bad_date = parse_dates(get["date"], NETSUITE_DAY_FIRST_FORMATS if day_first else NETSUITE_DATE_FORMATS)
     if "date" in label:
-        log.add_mask(path, bad_date, lines, get["date"], label["date"], EXPECTED_NETSUITE_DATE)
+        expected = EXPECTED_NETSUITE_DAY_FIRST if day_first else EXPECTED_NETSUITE_DATE
+        log.add_mask(path, bad_date, lines, get["date"], label["date"], expected)
     currency = get["currency"] if "currency" in label else pa.repeat(pa.scalar(mapping.currency, pa.string()), rows)
-    currency = pc.utf8_upper(currency)
+    currency = _currency_codes(currency)
+    if "currency" in label:
+        unknown = pc.invert(pc.match_substring_regex(currency, r"^[A-Z]{3}$"))
+        log.add_mask(
+            path,
+            unknown,
+            lines,
+            get["currency"],
+            label["currency"],
+            "an ISO currency code such as USD (or a NetSuite currency name such as US Dollar)",
+        )
     minor = minor_units(path, amount_text, get["amount"], currency, lines, label["amount"], log)
     out = pa.table(
         {
@@ -191,6 +153,16 @@ def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table,
         }
     )
     return out, raw.sha256
+
+
+def _currency_codes(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """ISO codes from codes or NetSuite currency names (``US Dollar`` -> ``USD``); nulls stay null."""
+    upper = pc.utf8_upper(values)
+    if isinstance(upper, pa.ChunkedArray):
+        upper = upper.combine_chunks() if upper.num_chunks else pa.array([], pa.string())
+    names = pa.array(list(CURRENCY_NAMES), pa.string())
+    codes = pa.array(list(CURRENCY_NAMES.values()), pa.string())
+    return pc.coalesce(codes.take(pc.index_in(upper, value_set=names)), upper)
 
 
 def _resolve(path: str, header: list[str], mapping: ColumnMapping) -> dict[str, int | None]:

@@ -31,12 +31,13 @@ JAPANESE_FALLBACKS = ("cp932", "cp1252")
 WESTERN_FALLBACKS = ("cp1252", "cp932")
 
 
-@dataclass(frozen=True)
+@dataclass
 class RawFile:
     """One input file's content, decoded to UTF-8, with what was learned reading it.
 
     ``data[:end]`` is the content without trailing blank lines (kept as an offset so that a
-    large file is not copied).
+    large file is not copied). A reader calls :meth:`release` once it has parsed the content,
+    so that a large file's bytes are not held through the rest of the load.
     """
 
     path: str
@@ -51,6 +52,11 @@ class RawFile:
     def sha256(self) -> str:
         """sha256 of the file as stored (computed in the background while it is parsed)."""
         return self.digest.result()
+
+    def release(self) -> None:
+        """Drop the content (everything else about the file is kept)."""
+        self.data = b""
+        self.end = 0
 
     @property
     def content(self) -> memoryview:
@@ -74,6 +80,17 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _read_bytes(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        raise FileProblem(name, "file not found", "Check the path.") from None
+    except IsADirectoryError:
+        raise FileProblem(name, "is a folder, not a file", "Pass the report files inside it.") from None
+    except OSError as exc:
+        raise FileProblem(name, f"cannot be read ({exc.strerror})", "Check its permissions.") from None
+
+
 def read_raw(path: str | Path, encoding: str | None = None) -> RawFile:
     """Read ``path`` and return its content as UTF-8 bytes.
 
@@ -87,14 +104,7 @@ def read_raw(path: str | Path, encoding: str | None = None) -> RawFile:
             given encoding.
     """
     name = str(path)
-    try:
-        stored = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise FileProblem(name, "file not found", "Check the path.") from None
-    except IsADirectoryError:
-        raise FileProblem(name, "is a folder, not a file", "Pass the report files inside it.") from None
-    except OSError as exc:
-        raise FileProblem(name, f"cannot be read ({exc.strerror})", "Check its permissions.") from None
+    stored = _read_bytes(name)
     # hashlib releases the GIL: the fingerprint is computed while pyarrow parses the file
     sha = _HASHER.submit(lambda: hashlib.sha256(stored).hexdigest())
     compressed = stored.startswith(GZIP_MAGIC)

@@ -88,6 +88,7 @@ def read_xml(raw: RawFile) -> ParsedFile:
     """Read an XML settlement report into canonical detail lines (amounts still text)."""
     try:
         root = etree.fromstring(raw.data, _SAFE_PARSER)
+        raw.release()
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
         raise FileProblem(

@@ -17,6 +17,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..config import CATEGORY_KEYS, CategoryRule
 
@@ -70,7 +71,13 @@ def categorise(lines: pd.DataFrame, extra_rules: Iterable[CategoryRule] = ()) ->
         labels.append([*map(str, values.cat.categories), ""])  # code -1 (null) -> ""
     sizes = [len(names) for names in labels]
     key = (codes[0] % sizes[0]) * sizes[1] * sizes[2] + (codes[1] % sizes[1]) * sizes[2] + (codes[2] % sizes[2])
-    distinct, inverse = np.unique(key, return_inverse=True)
+    # Dense keys (a few thousand at most): mark the ones present instead of sorting a million.
+    present = np.zeros(sizes[0] * sizes[1] * sizes[2], dtype=bool)
+    present[key] = True
+    distinct = np.flatnonzero(present)
+    position = np.zeros(len(present), dtype=np.int64)
+    position[distinct] = np.arange(len(distinct))
+    inverse = position[key]
     names = []
     for value in distinct.tolist():
         a, rest = divmod(value, sizes[1] * sizes[2])
@@ -93,17 +100,26 @@ def settlement_summary(lines: pd.DataFrame, categories: pd.Series) -> pd.DataFra
         Columns ``settlement_id, currency, category, amount_minor, line_count``, one row per
         category present in each settlement, categories in :data:`CATEGORIES` order.
     """
-    frame = pd.DataFrame(
+    settlement = pa.array(lines["settlement_id"])
+    table = pa.table(
         {
-            "settlement_id": lines["settlement_id"],
-            "currency": lines["currency"],
-            "category": categories,
-            "amount_minor": lines["amount_minor"],
+            "settlement_id": settlement.cast(pa.string()),
+            "currency": pa.array(lines["currency"]).cast(pa.string()),
+            "category": pa.array(categories.cat.codes.to_numpy(dtype=np.int32)),
+            "amount_minor": pa.array(lines["amount_minor"].to_numpy(dtype=np.int64)),
         }
     )
-    grouped = frame.groupby(["settlement_id", "currency", "category"], observed=True, sort=True)["amount_minor"]
-    summary = grouped.agg(amount_minor="sum", line_count="count").reset_index()
-    summary["amount_minor"] = summary["amount_minor"].astype("int64")
-    for column in ("settlement_id", "currency"):
-        summary[column] = summary[column].astype(str)
-    return summary
+    grouped = table.group_by(["settlement_id", "currency", "category"], use_threads=True).aggregate(
+        [("amount_minor", "sum"), ("amount_minor", "count")]
+    )
+    names = list(categories.cat.categories)
+    summary = pd.DataFrame(
+        {
+            "settlement_id": grouped.column("settlement_id").to_pylist(),
+            "currency": grouped.column("currency").to_pylist(),
+            "category": pd.Categorical.from_codes(grouped.column("category").to_numpy(), categories=pd.Index(names)),
+            "amount_minor": grouped.column("amount_minor_sum").to_numpy().astype(np.int64),
+            "line_count": grouped.column("amount_minor_count").to_numpy().astype(np.int64),
+        }
+    )
+    return summary.sort_values(["settlement_id", "currency", "category"], ignore_index=True)

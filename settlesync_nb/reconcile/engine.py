@@ -16,7 +16,7 @@ from ..io.netsuite import NetSuiteRecords
 from ..model import LoadResult, Settlement
 from ..money import format_minor
 from .categories import UNCLASSIFIED, categorise, settlement_summary
-from .matching import KEY, amazon_side, join, netsuite_side
+from .matching import KEY, Details, amazon_side, join, netsuite_side, skus_of
 from .report import Check, InputFile, Resolution, SettlementResult, TestReport
 from .rules import ERROR, INFO, KINDS, Context, assign_kinds, explain
 from .suggest import suggest_checks
@@ -64,13 +64,21 @@ def reconcile(
     if excluded:
         lines = lines[~lines["settlement_id"].isin([s.settlement_id for s in excluded])]
     categories = categorise(lines, settings.categories)
-    amazon = amazon_side(lines, settings.basis)
-    ns, ignored = netsuite_side(netsuite.frame, settings, amazon[[*KEY, "currency"]])
+    amazon, amazon_lines = amazon_side(lines, settings.basis)
+    ns, ns_records, ignored = netsuite_side(netsuite.frame, settings, amazon)
     joined = join(amazon, ns)
+    details = Details(amazon_lines, ns_records)
+    # shipments/refund adjustments matter only where NetSuite has several live records
+    several = (joined["live_count"] > 1).to_numpy(dtype=bool)
+    joined["events"] = 0
+    joined.loc[several, "events"] = details.events(joined.loc[several, KEY])
     ctx = Context(tolerance=settings.tolerance)
     joined["kind"] = assign_kinds(joined, ctx)
     found = joined[joined["kind"].notna()].copy()
+    found["events"] = details.events(found[KEY])
+    found["netsuite_documents"] = details.documents(found[KEY])
     found["explanation"] = explain(found, ctx)
+    found["skus"] = skus_of(lines, found)
     rows = pd.concat([_order_rows(found), *_settlement_rows(load, kept, lines, categories)], ignore_index=True)
     rows, unmatched = _resolve(_typed(rows), resolutions)
     inputs = (
@@ -90,7 +98,7 @@ def reconcile(
         checks=_checks(rows),
         ignored_netsuite_types=ignored,
         unmatched_resolutions=unmatched,
-        suggestions=suggest_checks(joined),
+        suggestions=suggest_checks(joined, details),
     )
 
 

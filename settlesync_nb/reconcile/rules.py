@@ -91,8 +91,9 @@ def _currency_mismatch(m: pd.DataFrame, ctx: Context) -> np.ndarray:
 
 
 def _amount_mismatch(m: pd.DataFrame, ctx: Context) -> np.ndarray:
-    currency = m["currency"].fillna("").astype(str)
-    limit = currency.map({c: ctx.tolerance_minor(c or "XXX") for c in currency.unique()}).to_numpy(dtype=np.int64)
+    currency = m["currency"].astype("category")
+    limits = np.array([ctx.tolerance_minor(str(c) or "XXX") for c in currency.cat.categories] + [0], dtype=np.int64)
+    limit = limits[currency.cat.codes.to_numpy()]  # code -1 (no currency) takes the last: exact
     return np.abs(m["difference_minor"].to_numpy()) > limit
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..money import format_minor
+from .matching import Details
 
 SUGGESTED = 10
 
@@ -26,32 +30,54 @@ def _side(row: pd.Series) -> dict[str, Any]:
     }
 
 
-def suggest_checks(joined: pd.DataFrame, limit: int = SUGGESTED) -> dict[str, list[dict[str, Any]]]:
+def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """``values.isin(among)`` through pyarrow (fast on arrow-backed strings)."""
+    found = pc.is_in(pa.array(values, pa.string()), value_set=pc.unique(pa.array(among, pa.string())))
+    return np.asarray(pc.fill_null(found, False), dtype=bool)
+
+
+def _with_documents(rows: pd.DataFrame, details: Details) -> pd.DataFrame:
+    return rows.assign(netsuite_documents=pd.Series(details.documents(rows), index=rows.index, dtype=object))
+
+
+def _newest(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The ``limit`` most recently posted rows, ties by order id, without sorting them all."""
+    if len(rows) > limit:
+        stamps = rows["posted_time"].to_numpy(dtype="datetime64[s]").astype(np.int64)  # NaT: the minimum
+        cut = np.partition(stamps, len(stamps) - limit)[len(stamps) - limit]
+        rows = rows[stamps >= cut]  # ties at the cut are kept, then ordered below
+    return rows.sort_values(["posted_time", "order_id"], ascending=[False, True], na_position="last").head(limit)
+
+
+def suggest_checks(joined: pd.DataFrame, details: Details, limit: int = SUGGESTED) -> dict[str, list[dict[str, Any]]]:
     """Matched refunded and non-refunded orders, most recent first (ties by order id).
 
     Args:
         joined: The joined Amazon/NetSuite rows with their ``kind`` (None where they agree).
+        details: Where the chosen rows' NetSuite documents are looked up.
         limit: How many of each to suggest.
     """
-    agree = joined[joined["kind"].isna() & joined["in_amazon"] & joined["in_netsuite"]]
-    agree = agree.sort_values(["posted_time", "order_id"], ascending=[False, True], na_position="last")
-    sales = agree[agree["transaction_type"] == "Order"].set_index("order_id", drop=False)
-    refunds = agree[agree["transaction_type"] == "Refund"].set_index("order_id", drop=False)
-    refunded_any = set(joined.loc[joined["transaction_type"] == "Refund", "order_id"])
-    refunded = [oid for oid in sales.index if oid in refunds.index][:limit]
-    plain = [oid for oid in sales.index if oid not in refunded_any][:limit]
+    agree = (joined["kind"].isna() & joined["in_amazon"] & joined["in_netsuite"]).to_numpy(dtype=bool)
+    is_sale = (joined["transaction_type"] == "Order").to_numpy(dtype=bool)
+    refunded_any = _isin(joined["order_id"], joined["order_id"][~is_sale])
+    refund_agrees = _isin(joined["order_id"], joined["order_id"][agree & ~is_sale])
+    refunded = _newest(joined[agree & is_sale & refund_agrees], limit)
+    plain = _newest(joined[agree & is_sale & ~refunded_any], limit)
+    refunds = joined[agree & ~is_sale & _isin(joined["order_id"], refunded["order_id"])]
+    refunded, plain, refunds = (_with_documents(rows, details) for rows in (refunded, plain, refunds))
+    refunds = refunds.set_index("order_id")
     return {
         "refunded": [
             {
-                "order_id": oid,
-                "currency": str(sales.at[oid, "currency"]),
-                "order": _side(sales.loc[oid]),
-                "refund": _side(refunds.loc[oid]),
+                "order_id": row["order_id"],
+                "currency": str(row["currency"]),
+                "order": _side(row),
+                "refund": _side(refunds.loc[row["order_id"]]),
             }
-            for oid in refunded
+            for _, row in refunded.iterrows()
         ],
         "not_refunded": [
-            {"order_id": oid, "currency": str(sales.at[oid, "currency"]), "order": _side(sales.loc[oid])}
-            for oid in plain
+            {"order_id": row["order_id"], "currency": str(row["currency"]), "order": _side(row)}
+            for _, row in plain.iterrows()
         ],
     }
