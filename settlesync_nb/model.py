@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .money import format_minor
+
+if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas, when a frame is made
+    import pandas as pd
 
 FORMATS = ("flat-v2", "flat-v1", "xml")
 

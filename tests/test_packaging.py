@@ -81,7 +81,7 @@ def test_cli_constants_match_the_package() -> None:
     from settlesync_nb.io import READERS
     from settlesync_nb.reconcile import ACTIONS
 
-    assert REPORT_FORMATS == tuple(READERS)
+    assert tuple(READERS) == REPORT_FORMATS
     assert RESOLUTION_ACTIONS == ACTIONS
 
 

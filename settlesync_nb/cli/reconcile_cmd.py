@@ -86,12 +86,13 @@ def reconcile(
     when the report is Complete, 1 when it has unresolved errors, 2 for bad input.
     """
     from ..pipeline import reconcile_files
-    from ..reconcile import COMPLETE
-    from ..rundir import write_run
 
     report = reconcile_files(
         amazon, netsuite, config=config, tolerance=tolerance, cutoff=cutoff, resolutions=resolutions
     )
+    from ..reconcile import COMPLETE
+    from ..rundir import write_run
+
     paths = write_run(report, out)
     echo_summary(report)
     click.echo(f"results in {paths['test_report.json'].parent}", err=True)

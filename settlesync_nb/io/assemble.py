@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -23,6 +23,9 @@ from .copies import Copy, detail_ids, resolve
 from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, TIMESTAMP, parse_date
 from .parsed import AMOUNT_SOURCE, AMOUNT_TEXT, ParsedFile, ProblemLog
 from .tabular import DICTIONARY
+
+if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas, when a frame is made
+    import pandas as pd
 
 HINT = "Fix or re-download the file(s) named above; nothing was loaded."
 

@@ -13,9 +13,9 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -39,6 +39,9 @@ from .netsuite_mapping import (
 )
 from .parsed import ProblemLog, blank_to_null
 from .source import read_raw
+
+if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas, when a frame is made
+    import pandas as pd
 
 
 @dataclass(frozen=True)
