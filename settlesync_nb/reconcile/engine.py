@@ -14,11 +14,12 @@ import pandas as pd
 from ..config import Settings
 from ..io.netsuite import NetSuiteRecords
 from ..model import LoadResult, Settlement
-from ..money import format_minor
-from .categories import UNCLASSIFIED, categorise, settlement_summary
-from .matching import KEY, Details, amazon_side, join, netsuite_side, skus_of
+from .categories import categorise, settlement_summary
+from .details import Details, skus_of
+from .findings import settlement_rows
+from .matching import KEY, amazon_side, join, netsuite_side
 from .report import Check, InputFile, Resolution, SettlementResult, TestReport
-from .rules import ERROR, INFO, KINDS, Context, assign_kinds, explain
+from .rules import ERROR, KINDS, Context, assign_kinds, explain
 from .suggest import suggest_checks
 
 COLUMNS = [
@@ -79,7 +80,9 @@ def reconcile(
     found["netsuite_documents"] = details.documents(found[KEY])
     found["explanation"] = explain(found, ctx)
     found["skus"] = skus_of(lines, found)
-    rows = pd.concat([_order_rows(found), *_settlement_rows(load, kept, lines, categories)], ignore_index=True)
+    rows = pd.concat(
+        [_order_rows(found), *settlement_rows(load, kept, lines, categories, COLUMNS[:14])], ignore_index=True
+    )
     rows, unmatched = _resolve(_typed(rows), resolutions)
     inputs = (
         *(InputFile(f.path, f.sha256, "amazon") for f in load.files),
@@ -161,81 +164,6 @@ def _typed(rows: pd.DataFrame) -> pd.DataFrame:
 def _where(values: pd.Series, keep: np.ndarray) -> pd.Series:
     """Exact integers where ``keep`` holds, <NA> elsewhere."""
     return pd.Series(values.to_numpy(dtype=np.int64), index=values.index, dtype="Int64").where(keep)
-
-
-def _settlement_rows(
-    load: LoadResult, kept: tuple[Settlement, ...], lines: pd.DataFrame, categories: pd.Series
-) -> list[pd.DataFrame]:
-    """Settlement-level findings: inconsistent totals, duplicated settlements, unclassified lines."""
-    records = []
-    kept_ids = {s.settlement_id for s in kept}
-    for item in kept:
-        if not item.consistent:
-            records.append(_settlement_record(item, "settlement_inconsistent", _inconsistency(item, lines)))
-    by_id = {s.settlement_id: s for s in load.settlements}
-    for dup in load.duplicates:
-        if dup.settlement_id not in kept_ids:
-            continue
-        same = "identical (kept once)" if dup.identical else "DIFFERENT: check which download is right"
-        text = f"met twice: {dup.kept_source} and {dup.dropped_source} are {same}; kept {dup.kept_source}"
-        record = _settlement_record(by_id[dup.settlement_id], "duplicate_settlement", text)
-        record["severity"] = ERROR if not dup.identical else INFO
-        records.append(record)
-    unknown = lines[categories == UNCLASSIFIED]
-    if len(unknown):
-        keys = ["settlement_id", "transaction_type", "amount_type", "amount_description"]
-        frame = unknown[[*keys, "order_id", "amount_minor", "currency", "source_file", "source_line"]].astype(
-            {k: "string" for k in keys}
-        )
-        for values, group in frame.groupby(keys, dropna=False, sort=True):
-            sid, ttype, atype, desc = ("" if v is None or v is pd.NA else str(v) for v in values)
-            orders = group["order_id"].dropna().unique()
-            first = group.iloc[0]
-            text = (
-                f"{len(group)} line(s) of transaction type {ttype!r}, amount type {atype!r}, description "
-                f"{desc!r} are not in the category map (first: {first['source_file']} line {first['source_line']}); "
-                "add a [[categories]] rule to classify them"
-            )
-            records.append(
-                {
-                    **_settlement_record(by_id[sid], "unclassified_line", text),
-                    "transaction_type": ttype or None,
-                    "order_id": orders[0] if len(orders) == 1 else None,
-                    "amazon_minor": int(group["amount_minor"].sum()),
-                }
-            )
-    return [pd.DataFrame.from_records(records, columns=COLUMNS[:14])] if records else []
-
-
-def _settlement_record(item: Settlement, kind: str, explanation: str) -> dict[str, object]:
-    return {
-        "settlement_id": item.settlement_id,
-        "transaction_type": None,
-        "order_id": None,
-        "kind": kind,
-        "severity": KINDS[kind],
-        "amazon_minor": None,
-        "netsuite_minor": None,
-        "difference_minor": None,
-        "currency": item.currency,
-        "netsuite_documents": None,
-        "explanation": explanation,
-        "marketplace": None,
-        "posted_time": None,
-        "skus": None,
-    }
-
-
-def _inconsistency(item: Settlement, lines: pd.DataFrame) -> str:
-    gap = item.total_minor - item.lines_total_minor
-    text = (
-        f"lines add up to {item.lines_total} but the report's total is {item.total_amount} "
-        f"(difference {format_minor(gap, item.currency)})"
-    )
-    mine = lines["settlement_id"] == item.settlement_id
-    if not (mine & (lines["amount_description"] == "Current Reserve Amount")).any():
-        text += "; it has no Current Reserve Amount line: a missing reserve hold is the usual cause"
-    return text
 
 
 def _resolve(rows: pd.DataFrame, resolutions: Iterable[Resolution]) -> tuple[pd.DataFrame, tuple[Resolution, ...]]:

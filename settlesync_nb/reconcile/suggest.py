@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..money import format_minor
-from .matching import Details
+from .details import Details
 
 SUGGESTED = 10
 
