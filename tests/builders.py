@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-V2_COLUMNS = [
-    "settlement-id",
-    "settlement-start-date",
-    "settlement-end-date",
-    "deposit-date",
-    "total-amount",
-    "currency",
-    "transaction-type",
-    "order-id",
-    "merchant-order-id",
-    "adjustment-id",
-    "shipment-id",
-    "marketplace-name",
-    "amount-type",
-    "amount-description",
-    "amount",
-    "fulfillment-id",
-    "posted-date",
-    "posted-date-time",
-    "order-item-code",
-    "merchant-order-item-id",
-    "merchant-adjustment-item-id",
-    "sku",
-    "quantity-purchased",
-    "promotion-id",
-]
+import pandas as pd
+
+from settlesync_nb.io.flat import V2_COLUMNS
+from settlesync_nb.reconcile.engine import COLUMNS
+
 NETSUITE_HEADER = ("Internal ID", "Type", "Date", "Document Number", "Status", "Amazon Order ID", "Amount", "Currency")
 
 
@@ -132,3 +112,46 @@ def sale(
 ) -> tuple[str, ...]:
     """A NetSuite row for an order (or, with ``kind``, a refund)."""
     return (internal_id, kind, "9/3/2026", f"DOC{internal_id}", status, order_id, amount, currency)
+
+
+# A discrepancy row as the engine builds it, for figure, filter and widget tests.
+BASE: dict[str, object] = {
+    "settlement_id": "1001",
+    "transaction_type": "Order",
+    "order_id": "A",
+    "kind": "amount_mismatch",
+    "severity": "error",
+    "amazon_minor": 1000,
+    "netsuite_minor": 999,
+    "difference_minor": 1,
+    "currency": "USD",
+    "netsuite_documents": "Cash Sale CS1",
+    "explanation": "Amazon 10.00 is 0.01 more than NetSuite 9.99",
+    "marketplace": "Amazon.com",
+    "posted_time": pd.Timestamp("2026-09-03 10:00", tz="UTC"),
+    "skus": "SKU-1",
+    "resolution": None,
+    "reviewer": None,
+    "note": None,
+}
+
+
+def frame(*changes: Mapping[str, object]) -> pd.DataFrame:
+    """Discrepancy rows as the engine builds them: records with None, object columns."""
+    return pd.DataFrame([{**BASE, **c} for c in changes], columns=COLUMNS)
+
+
+def signoff_run(folder: Path) -> Path:
+    """A reconciled run with one error (order C missing in NetSuite), a refunded order A whose
+    sale and refund match, and a plain order B that matches: what a sign-off needs."""
+    from settlesync_nb.cli import main
+
+    rows = order("A", "10.00") + refund("A", "-4.00") + order("B", "5.00") + order("C", "7.00")
+    report = write_v2(folder / "s.txt", "1001", rows)
+    export = write_netsuite(
+        folder / "ns.csv",
+        [sale("1", "A", "10.00"), sale("2", "A", "4.00", kind="Credit Memo"), sale("3", "B", "5.00")],
+    )
+    run = folder / "run"
+    assert main(["reconcile", "--amazon", str(report), "--netsuite", str(export), "--out", str(run)]) == 1
+    return run

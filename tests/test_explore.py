@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from builders import order, sale, write_netsuite, write_v2
+from builders import BASE, frame, order, sale, write_netsuite, write_v2
 
 from settlesync_nb.explore import (
     NONE_LABEL,
@@ -24,25 +23,6 @@ from settlesync_nb.explore import (
 from settlesync_nb.pipeline import reconcile_files
 from settlesync_nb.reconcile.engine import COLUMNS
 
-BASE: dict[str, object] = {
-    "settlement_id": "1001",
-    "transaction_type": "Order",
-    "order_id": "A",
-    "kind": "amount_mismatch",
-    "severity": "error",
-    "amazon_minor": 1000,
-    "netsuite_minor": 999,
-    "difference_minor": 1,
-    "currency": "USD",
-    "netsuite_documents": "Cash Sale CS1",
-    "explanation": "Amazon 10.00 is 0.01 more than NetSuite 9.99",
-    "marketplace": "Amazon.com",
-    "posted_time": pd.Timestamp("2026-09-03 10:00", tz="UTC"),
-    "skus": "SKU-1",
-    "resolution": None,
-    "reviewer": None,
-    "note": None,
-}
 SETTLEMENT_ROW: dict[str, object] = {
     "transaction_type": None,
     "order_id": None,
@@ -55,11 +35,6 @@ SETTLEMENT_ROW: dict[str, object] = {
     "posted_time": None,
     "skus": None,
 }
-
-
-def frame(*changes: Mapping[str, object]) -> pd.DataFrame:
-    """Discrepancy rows as the engine builds them: records with None, object columns."""
-    return pd.DataFrame([{**BASE, **c} for c in changes], columns=COLUMNS)
 
 
 def orders(result: pd.DataFrame) -> list[str]:

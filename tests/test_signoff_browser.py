@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, browser_page
-from builders import order, refund, sale, write_netsuite, write_v2
+from builders import signoff_run
 
-from settlesync_nb.cli import main
 from settlesync_nb.signoff import SignoffService
 
 pytestmark = pytest.mark.browser
@@ -31,14 +30,7 @@ def _free_port() -> int:
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
     """Voila serving the sign-off notebook for a small run with one error, on 127.0.0.1."""
-    rows = order("A", "10.00") + refund("A", "-4.00") + order("B", "5.00") + order("C", "7.00")
-    report = write_v2(tmp_path / "s.txt", "1001", rows)
-    export = write_netsuite(
-        tmp_path / "ns.csv",
-        [sale("1", "A", "10.00"), sale("2", "A", "4.00", kind="Credit Memo"), sale("3", "B", "5.00")],
-    )
-    run = tmp_path / "run"
-    assert main(["reconcile", "--amazon", str(report), "--netsuite", str(export), "--out", str(run)]) == 1
+    run = signoff_run(tmp_path)
     db = f"sqlite:///{tmp_path / 'signoff.db'}"
     port = _free_port()
     env = {**os.environ, "SETTLESYNC_RUN": str(run), "SETTLESYNC_DB": db}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from builders import order, refund, sale, write_netsuite, write_v2
+from builders import BASE, frame, order, refund, sale, write_netsuite, write_v2
 
 from settlesync_nb.model import Settlement
 from settlesync_nb.pipeline import reconcile_files
@@ -27,31 +26,7 @@ from settlesync_nb.viz import (
 )
 from settlesync_nb.viz.counts import MAX_BINS
 
-BASE: dict[str, object] = {
-    "settlement_id": "1001",
-    "transaction_type": "Order",
-    "order_id": "A",
-    "kind": "amount_mismatch",
-    "severity": "error",
-    "amazon_minor": 1000,
-    "netsuite_minor": 999,
-    "difference_minor": 1,
-    "currency": "USD",
-    "netsuite_documents": "Cash Sale CS1",
-    "explanation": "Amazon 10.00 is 0.01 more than NetSuite 9.99",
-    "marketplace": "Amazon.com",
-    "posted_time": pd.Timestamp("2026-09-03 10:00", tz="UTC"),
-    "skus": "SKU-1",
-    "resolution": None,
-    "reviewer": None,
-    "note": None,
-}
 N = 100_000
-
-
-def frame(*changes: Mapping[str, object]) -> pd.DataFrame:
-    """Discrepancy rows as the engine builds them: records with None, object columns."""
-    return pd.DataFrame([{**BASE, **c} for c in changes], columns=COLUMNS)
 
 
 def big_frame(n: int = N, currencies: tuple[str, ...] = ("USD", "EUR")) -> pd.DataFrame:

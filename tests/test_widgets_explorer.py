@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-from builders import order, sale, write_netsuite, write_v2
+from builders import BASE, frame, order, sale, write_netsuite, write_v2
 
 from settlesync_nb.explore import NONE_LABEL
 from settlesync_nb.pipeline import reconcile_files
@@ -16,25 +15,6 @@ from settlesync_nb.reconcile.engine import COLUMNS
 from settlesync_nb.viz import note_of
 from settlesync_nb.widgets import DiscrepancyExplorer
 
-BASE: dict[str, object] = {
-    "settlement_id": "1001",
-    "transaction_type": "Order",
-    "order_id": "A",
-    "kind": "amount_mismatch",
-    "severity": "error",
-    "amazon_minor": 1000,
-    "netsuite_minor": 999,
-    "difference_minor": 1,
-    "currency": "USD",
-    "netsuite_documents": "Cash Sale CS1",
-    "explanation": "Amazon 10.00 is 0.01 more than NetSuite 9.99",
-    "marketplace": "Amazon.com",
-    "posted_time": pd.Timestamp("2026-09-03 10:00", tz="UTC"),
-    "skus": "SKU-1",
-    "resolution": None,
-    "reviewer": None,
-    "note": None,
-}
 ROWS: list[dict[str, object]] = [
     {"order_id": "A", "difference_minor": 1},
     {"order_id": "B", "difference_minor": -2500, "skus": "KT-GOOSE-1L;KT-PRESS-08", "settlement_id": "1001;1002"},
@@ -46,11 +26,6 @@ ROWS: list[dict[str, object]] = [
         "marketplace": "Amazon.co.jp",
     },
 ]
-
-
-def frame(*changes: Mapping[str, object]) -> pd.DataFrame:
-    """Discrepancy rows as the engine builds them: records with None, object columns."""
-    return pd.DataFrame([{**BASE, **c} for c in changes], columns=COLUMNS)
 
 
 def table_rows(explorer: DiscrepancyExplorer) -> int:

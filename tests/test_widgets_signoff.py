@@ -6,9 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from builders import order, refund, sale, write_netsuite, write_v2
+from builders import signoff_run
 
-from settlesync_nb.cli import main
 from settlesync_nb.signoff import SignoffService
 from settlesync_nb.widgets.signoff_panel import SignoffPanel
 
@@ -16,15 +15,7 @@ from settlesync_nb.widgets.signoff_panel import SignoffPanel
 @pytest.fixture
 def run_dir(tmp_path: Path) -> Path:
     """A run with one error (order C missing in NetSuite), a refunded order A and a plain order B."""
-    rows = order("A", "10.00") + refund("A", "-4.00") + order("B", "5.00") + order("C", "7.00")
-    report = write_v2(tmp_path / "s.txt", "1001", rows)
-    export = write_netsuite(
-        tmp_path / "ns.csv",
-        [sale("1", "A", "10.00"), sale("2", "A", "4.00", kind="Credit Memo"), sale("3", "B", "5.00")],
-    )
-    out = tmp_path / "run"
-    assert main(["reconcile", "--amazon", str(report), "--netsuite", str(export), "--out", str(out)]) == 1
-    return out
+    return signoff_run(tmp_path)
 
 
 @pytest.fixture

@@ -19,6 +19,33 @@ from .parsed import AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow, blank_to_nu
 from .source import RawFile
 from .tabular import TsvTable, read_tsv
 
+# Flat File V2, in Amazon's documented order (24th, promotion-id, present in most real files).
+V2_COLUMNS = (
+    "settlement-id",
+    "settlement-start-date",
+    "settlement-end-date",
+    "deposit-date",
+    "total-amount",
+    "currency",
+    "transaction-type",
+    "order-id",
+    "merchant-order-id",
+    "adjustment-id",
+    "shipment-id",
+    "marketplace-name",
+    "amount-type",
+    "amount-description",
+    "amount",
+    "fulfillment-id",
+    "posted-date",
+    "posted-date-time",
+    "order-item-code",
+    "merchant-order-item-id",
+    "merchant-adjustment-item-id",
+    "sku",
+    "quantity-purchased",
+    "promotion-id",
+)
 SUMMARY_COLUMNS = (
     "settlement-id",
     "settlement-start-date",
