@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS, browser_page
+from browser import ARTIFACTS, browser_page, voila_app
 from builders import signoff_run
 
 from settlesync_nb.signoff import SignoffService
@@ -21,49 +15,20 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_signoff.ipynb"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
     """Voila serving the sign-off notebook for a small run with one error, on 127.0.0.1."""
     run = signoff_run(tmp_path)
     db = f"sqlite:///{tmp_path / 'signoff.db'}"
-    port = _free_port()
-    env = {**os.environ, "SETTLESYNC_RUN": str(run), "SETTLESYNC_DB": db}
-    voila = Path(sys.executable).with_name("voila")
-    server = subprocess.Popen(
-        [str(voila), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("Voila did not start") from None
-                time.sleep(0.5)
+    with voila_app("03_signoff.ipynb", tmp_path, {"SETTLESYNC_RUN": str(run), "SETTLESYNC_DB": db}) as url:
         yield url, run, db
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_sign_off_in_the_browser(app: tuple[str, Path, str]) -> None:
     """A reviewer cancels the error, approves the checklist and enables sync; the database records it all."""
     url, run, db = app
     with browser_page(height=1400) as page:
-        page.goto(url, timeout=60_000)
+        page.goto(url, timeout=120_000, wait_until="commit")
         page.wait_for_selector(".settlesync-reviewer input", timeout=90_000)
         page.fill(".settlesync-reviewer input", "Ann Reviewer")
         page.locator(".settlesync-action button", has_text="cancelled").click()
