@@ -8,7 +8,6 @@ becomes a :class:`NotebookFailed` naming the cell; a failure caused by bad input
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from . import params
 from .record import read_results
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = Path(os.environ.get("SETTLESYNC_NOTEBOOKS", PROJECT_ROOT / "notebooks"))
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
 KERNEL = "python3"
 KERNEL_MANAGER = "settlesync_nb.notebook.kernel.LocalKernelManager"
 
