@@ -17,8 +17,6 @@ from .money import format_minor
 if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas, when a frame is made
     import pandas as pd
 
-FORMATS = ("flat-v2", "flat-v1", "xml")
-
 # name -> meaning; the order is the column order of the frame and of `settlesync load`.
 LINE_COLUMNS: dict[str, str] = {
     "settlement_id": "Amazon settlement id",
@@ -41,7 +39,6 @@ LINE_COLUMNS: dict[str, str] = {
     "source_file": "file the line was read from",
     "source_line": "1-based physical line in that file (header = line 1)",
 }
-STRING_COLUMNS = tuple(c for c in LINE_COLUMNS if c not in {"amount_minor", "posted_time", "quantity", "source_line"})
 CATEGORICAL_COLUMNS = (
     "settlement_id",
     "transaction_type",

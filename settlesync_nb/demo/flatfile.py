@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..io.flat import V2_COLUMNS
+from ..io.flat import SUMMARY_COLUMNS, V2_COLUMNS
 from ..money import format_minor
 from .records import DemoSettlement, Line
 
 COLUMNS = V2_COLUMNS
-SUMMARY_FIELDS = 6  # settlement-id .. currency
+SUMMARY_FIELDS = len(SUMMARY_COLUMNS)  # settlement-id .. currency
 
 
 @dataclass(frozen=True)

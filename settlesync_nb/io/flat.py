@@ -46,14 +46,7 @@ V2_COLUMNS = (
     "quantity-purchased",
     "promotion-id",
 )
-SUMMARY_COLUMNS = (
-    "settlement-id",
-    "settlement-start-date",
-    "settlement-end-date",
-    "deposit-date",
-    "total-amount",
-    "currency",
-)
+SUMMARY_COLUMNS = V2_COLUMNS[:6]  # settlement-id .. currency: what the summary row carries
 # canonical column -> report column, for the identifying columns both flat layouts share
 SHARED_COLUMNS = {
     "settlement_id": "settlement-id",

@@ -23,7 +23,6 @@ _MAY_BE_SPACE = np.array([b <= 0x20 or b >= 0x80 for b in range(256)])
 
 # Columns of a reader's detail table, besides the canonical string columns.
 AMOUNT_TEXT = "amount_text"
-DETAIL_CURRENCY = "currency"
 # Optional: the report column (or XML element) each amount was read from, named in errors;
 # without it the column is "amount".
 AMOUNT_SOURCE = "amount_source"
