@@ -1,7 +1,7 @@
 """The canonical data every loader produces and every rule consumes.
 
-Canonical lines are a pandas DataFrame, one row per amount, with the columns of
-:data:`LINE_COLUMNS`. Money is ``amount_minor`` (int64 minor units of ``currency``); a decimal
+Canonical lines are an Arrow table (and, on demand, a pandas DataFrame), one row per amount,
+with the columns of :data:`LINE_COLUMNS`. Money is ``amount_minor`` (int64 minor units of ``currency``); a decimal
 ``amount`` exists only in exports. Identifiers are strings; absent values are null.
 Per-settlement facts are frozen :class:`Settlement` records.
 """
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .money import format_minor
 
 if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas, when a frame is made
     import pandas as pd
+    import pyarrow as pa
 
 # name -> meaning; the order is the column order of the frame and of `settlesync load`.
 LINE_COLUMNS: dict[str, str] = {
@@ -140,12 +142,23 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class LoadResult:
-    """Canonical lines of every loaded settlement and how they were obtained."""
+    """Canonical lines of every loaded settlement and how they were obtained.
 
-    lines: pd.DataFrame
+    ``table`` holds the lines as Arrow (what the reconciliation reads, without a copy);
+    ``lines`` is the same data as a pandas frame, made on first use.
+    """
+
+    table: pa.Table
     settlements: tuple[Settlement, ...]
     duplicates: tuple[DuplicateSettlement, ...] = ()
     files: tuple[SourceFile, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def lines(self) -> pd.DataFrame:
+        """The canonical lines as a pandas frame (:data:`LINE_COLUMNS`; made once, on first use)."""
+        frame = self.table.to_pandas(split_blocks=True)
+        frame["quantity"] = frame["quantity"].astype("Int64")
+        return frame
 
     def settlement(self, settlement_id: str) -> Settlement:
         """The settlement with this id (KeyError listing the loaded ids otherwise)."""

@@ -64,7 +64,7 @@ def test_every_observed_fee_code_is_classified() -> None:
 def test_categories_add_up_to_each_settlement_total() -> None:
     """Per settlement, the category amounts sum exactly to the report total (real files)."""
     result = load_settlements(sorted(CORPUS.glob("*/*.txt")))
-    summary = settlement_summary(result.lines, categorise(result.lines))
+    summary = settlement_summary(result.table, categorise(result.table))
     totals = summary.groupby("settlement_id")["amount_minor"].sum().to_dict()
     assert totals == {s.settlement_id: s.total_minor for s in result.settlements}
     assert UNCLASSIFIED not in set(summary["category"].astype(str))

@@ -308,3 +308,12 @@ def test_netsuite_currency_names_and_day_first_dates(tmp_path: Path) -> None:
         settings=settings,
     )
     assert report.status == COMPLETE
+
+
+def test_discrepancies_follow_the_report_then_the_export(tmp_path: Path) -> None:
+    """Order-level rows come in the order the orders first appear in the settlement report,
+    then NetSuite-only ones in export order: the same inputs always give the same file."""
+    rows = order("C", "3.00") + order("A", "1.00") + refund("C", "-3.00") + order("B", "2.00")
+    report = run(tmp_path, [("1001", rows)], [sale("1", "Z", "9.00"), sale("2", "Y", "8.00")])
+    keys = list(zip(report.discrepancies["order_id"], report.discrepancies["transaction_type"], strict=True))
+    assert keys == [("C", "Order"), ("C", "Refund"), ("A", "Order"), ("B", "Order"), ("Z", "Order"), ("Y", "Order")]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -23,9 +22,6 @@ from .copies import Copy, detail_ids, resolve
 from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, TIMESTAMP, parse_date
 from .parsed import AMOUNT_SOURCE, AMOUNT_TEXT, ParsedFile, ProblemLog
 from .tabular import DICTIONARY
-
-if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas, when a frame is made
-    import pandas as pd
 
 HINT = "Fix or re-download the file(s) named above; nothing was loaded."
 
@@ -63,7 +59,7 @@ def assemble(files: list[ParsedFile]) -> LoadResult:
     settlements = _settlements(files, tables, owners.kept, headers)
     accounting = tuple(_accounting(parsed, table.num_rows) for parsed, table in zip(files, tables, strict=True))
     table = pa.concat_tables(tables).unify_dictionaries() if tables else _empty()
-    return LoadResult(_to_pandas(table), settlements, tuple(owners.duplicates), accounting)
+    return LoadResult(table, settlements, tuple(owners.duplicates), accounting)
 
 
 def _lines_of(parsed: ParsedFile, settlement_ids: set[str]) -> pa.Table:
@@ -231,9 +227,3 @@ def _empty() -> pa.Table:
         else:
             fields.append(pa.field(name, pa.string()))
     return pa.schema(fields).empty_table()
-
-
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    frame = table.to_pandas(split_blocks=True, self_destruct=True)
-    frame["quantity"] = frame["quantity"].astype("Int64")
-    return frame

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,13 +49,20 @@ if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas, when a frame is 
 class NetSuiteRecords:
     """NetSuite transactions, one row each, with their provenance.
 
-    ``frame`` columns: internal_id, type, date (UTC), document_number, status, order_id,
-    amount_text (plain decimal string), amount_minor (int64 or <NA> until the currency is
-    known), currency, source_file, source_line.
+    ``table`` (and ``frame``, its pandas copy) columns: internal_id, type, date (UTC),
+    document_number, status, order_id, amount_text (plain decimal string), amount_minor (int64
+    or <NA> until the currency is known), currency, source_file, source_line.
     """
 
-    frame: pd.DataFrame
+    table: pa.Table
     files: tuple[tuple[str, str, int], ...]  # (path, sha256, rows)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The records as a pandas frame (made once, on first use)."""
+        frame = self.table.to_pandas()
+        frame["amount_minor"] = frame["amount_minor"].astype("Int64")
+        return frame
 
 
 def load_netsuite(paths: Iterable[str | Path] | str | Path, mapping: ColumnMapping | None = None) -> NetSuiteRecords:
@@ -79,9 +87,7 @@ def load_netsuite(paths: Iterable[str | Path] | str | Path, mapping: ColumnMappi
         raise RowErrors(log.problems, "Fix the export (or its column mapping) and run again.", total=log.total)
     table = pa.concat_tables(frames)
     _refuse_repeated_ids(table)
-    frame = table.to_pandas()
-    frame["amount_minor"] = frame["amount_minor"].astype("Int64")
-    return NetSuiteRecords(frame, tuple(files))
+    return NetSuiteRecords(table, tuple(files))
 
 
 def _read(path: str, mapping: ColumnMapping, log: ProblemLog) -> tuple[pa.Table, str]:

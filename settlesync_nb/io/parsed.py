@@ -138,6 +138,11 @@ def _needs_trim(text: pa.StringArray) -> bool:
     data = data[: bounds[-1]] if len(bounds) else data[:0]
     if not data.size:
         return False
+    # Most columns (ids, amounts, SKUs) hold no space or non-ASCII byte at all: the range of
+    # their bytes settles it (reductions, no temporary arrays).
+    values = data[bounds[0] :]
+    if values.size and values.min() > 0x20 and values.max() < 0x80:
+        return False
     # An empty value's "first" and "last" bytes are its neighbours' (checked anyway): looking at
     # them too is harmless and saves filtering the empty values out.
     if _MAY_BE_SPACE[data[bounds[1:] - 1]].any():

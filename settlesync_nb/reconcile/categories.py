@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..config import CATEGORY_KEYS, CategoryRule
+from .codes import codes
 
 CATEGORIES = (
     "sales",
@@ -57,69 +58,65 @@ def classify(transaction_type: str, amount_type: str, amount_description: str, r
     return UNCLASSIFIED
 
 
-def categorise(lines: pd.DataFrame, extra_rules: Iterable[CategoryRule] = ()) -> pd.Series:
-    """The category of every line (a categorical Series aligned with ``lines``).
+def categorise(lines: pa.Table, extra_rules: Iterable[CategoryRule] = ()) -> pa.DictionaryArray:
+    """The category of every line, aligned with ``lines`` (``LoadResult.table``).
 
     Each distinct triple is classified once, so the cost does not grow with the line count.
+
+    Returns:
+        Dictionary-encoded category names; the dictionary lists :data:`CATEGORIES` first, then
+        categories only user rules name, then :data:`UNCLASSIFIED`.
     """
     rules = (*extra_rules, *builtin_rules())
-    codes = []
+    values = []
     labels = []
     for column in TRIPLE:
-        values = lines[column].astype("category")
-        codes.append(values.cat.codes.to_numpy(dtype=np.int64))
-        labels.append([*map(str, values.cat.categories), ""])  # code -1 (null) -> ""
+        coded, names = codes(lines.column(column))
+        values.append(coded)
+        labels.append([*names, ""])  # code -1 (null) -> ""
     sizes = [len(names) for names in labels]
-    key = (codes[0] % sizes[0]) * sizes[1] * sizes[2] + (codes[1] % sizes[1]) * sizes[2] + (codes[2] % sizes[2])
+    key = (values[0] % sizes[0]) * sizes[1] * sizes[2] + (values[1] % sizes[1]) * sizes[2] + (values[2] % sizes[2])
     # Dense keys (a few thousand at most): mark the ones present instead of sorting a million.
     present = np.zeros(sizes[0] * sizes[1] * sizes[2], dtype=bool)
     present[key] = True
     distinct = np.flatnonzero(present)
     position = np.zeros(len(present), dtype=np.int64)
     position[distinct] = np.arange(len(distinct))
-    inverse = position[key]
-    names = []
+    found = []
     for value in distinct.tolist():
         a, rest = divmod(value, sizes[1] * sizes[2])
         b, c = divmod(rest, sizes[2])
-        names.append(classify(labels[0][a], labels[1][b], labels[2][c], rules))
-    order = [*CATEGORIES, *sorted(set(names) - set(CATEGORIES) - {UNCLASSIFIED}), UNCLASSIFIED]
-    return pd.Series(
-        pd.Categorical.from_codes(
-            np.asarray([order.index(n) for n in names], dtype=np.int64)[inverse.reshape(-1)], categories=pd.Index(order)
-        ),
-        index=lines.index,
-        name="category",
-    )
+        found.append(classify(labels[0][a], labels[1][b], labels[2][c], rules))
+    order = [*CATEGORIES, *sorted(set(found) - set(CATEGORIES) - {UNCLASSIFIED}), UNCLASSIFIED]
+    category = np.asarray([order.index(n) for n in found], dtype=np.int32)[position[key]]
+    return pa.DictionaryArray.from_arrays(pa.array(category), pa.array(order, pa.string()))
 
 
-def settlement_summary(lines: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
+def settlement_summary(lines: pa.Table, categories: pa.DictionaryArray) -> pd.DataFrame:
     """Exact totals per settlement and category.
 
     Returns:
         Columns ``settlement_id, currency, category, amount_minor, line_count``, one row per
         category present in each settlement, categories in :data:`CATEGORIES` order.
     """
-    settlement = pa.array(lines["settlement_id"])
-    table = pa.table(
+    settlement, settlement_names = codes(lines.column("settlement_id"))
+    currency, currency_names = codes(lines.column("currency"))
+    category = categories.indices.to_numpy().astype(np.int64)
+    names = categories.dictionary.to_pylist()
+    # one dense integer per (settlement, currency, category): exact sums by bincount-like adds
+    shape = (len(settlement_names) + 1, len(currency_names) + 1, len(names))
+    key = np.ravel_multi_index((settlement % shape[0], currency % shape[1], category), shape)
+    count = np.bincount(key, minlength=int(np.prod(shape)))
+    total = np.zeros(len(count), dtype=np.int64)
+    np.add.at(total, key, lines.column("amount_minor").to_numpy())
+    present = np.flatnonzero(count)
+    s, c, k = np.unravel_index(present, shape)
+    return pd.DataFrame(
         {
-            "settlement_id": settlement.cast(pa.string()),
-            "currency": pa.array(lines["currency"]).cast(pa.string()),
-            "category": pa.array(categories.cat.codes.to_numpy(dtype=np.int32)),
-            "amount_minor": pa.array(lines["amount_minor"].to_numpy(dtype=np.int64)),
+            "settlement_id": [settlement_names[i] if i < len(settlement_names) else None for i in s.tolist()],
+            "currency": [currency_names[i] if i < len(currency_names) else None for i in c.tolist()],
+            "category": pd.Categorical.from_codes(k, categories=pd.Index(names)),
+            "amount_minor": total[present],
+            "line_count": count[present].astype(np.int64),
         }
     )
-    grouped = table.group_by(["settlement_id", "currency", "category"], use_threads=True).aggregate(
-        [("amount_minor", "sum"), ("amount_minor", "count")]
-    )
-    names = list(categories.cat.categories)
-    summary = pd.DataFrame(
-        {
-            "settlement_id": grouped.column("settlement_id").to_pylist(),
-            "currency": grouped.column("currency").to_pylist(),
-            "category": pd.Categorical.from_codes(grouped.column("category").to_numpy(), categories=pd.Index(names)),
-            "amount_minor": grouped.column("amount_minor_sum").to_numpy().astype(np.int64),
-            "line_count": grouped.column("amount_minor_count").to_numpy().astype(np.int64),
-        }
-    )
-    return summary.sort_values(["settlement_id", "currency", "category"], ignore_index=True)

@@ -13,7 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .matching import KEY, VALID_ONLY
+KEY = ["order_id", "transaction_type"]
+VALID_ONLY = pc.CountOptions(mode="only_valid")
 
 
 @dataclass(frozen=True)
@@ -68,20 +69,14 @@ def _ids(keys: pd.DataFrame) -> pa.Array:
     return pc.unique(pa.array(keys["order_id"], pa.string()))
 
 
-def skus_of(lines: pd.DataFrame, found: pd.DataFrame) -> pd.Series:
+def skus_of(lines: pa.Table, found: pd.DataFrame) -> pd.Series:
     """The ``;``-joined SKUs of each found (order id, type): computed only for the discrepancies."""
     if found.empty:
         return pd.Series([], index=found.index, dtype=object)
     keys = pa.array(found["order_id"].dropna().unique(), pa.string())
-    mine = pc.is_in(pa.array(lines["order_id"], pa.string()), value_set=keys)
-    rows = lines.loc[np.asarray(pc.fill_null(mine, False), dtype=bool), ["order_id", "transaction_type", "sku"]]
-    table = pa.table(
-        {
-            "order_id": pa.array(rows["order_id"], pa.string()),
-            "transaction_type": pa.array(rows["transaction_type"]).cast(pa.string()),
-            "sku": pa.array(rows["sku"], pa.string()),
-        }
-    )
+    mine = pc.fill_null(pc.is_in(lines.column("order_id"), value_set=keys), False)
+    rows = lines.select([*KEY, "sku"]).filter(mine)
+    table = pa.table({name: rows.column(name).cast(pa.string()) for name in (*KEY, "sku")})
     grouped = table.group_by(KEY).aggregate([("sku", "distinct", VALID_ONLY)])
     joined = {
         (o, t): ";".join(sorted(skus))

@@ -10,14 +10,16 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..config import Settings
 from ..io.netsuite import NetSuiteRecords
 from ..model import LoadResult, Settlement
 from .categories import categorise, settlement_summary
-from .details import Details, skus_of
+from .codes import is_one_of
+from .details import KEY, skus_of
 from .findings import settlement_rows
-from .matching import KEY, amazon_side, join, netsuite_side
+from .matching import match
 from .report import Check, InputFile, Resolution, SettlementResult, TestReport
 from .rules import ERROR, KINDS, Context, assign_kinds, explain
 from .suggest import suggest_checks
@@ -61,14 +63,12 @@ def reconcile(
     """
     settings = settings or Settings()
     kept, excluded = _apply_cutoff(load.settlements, settings)
-    lines = load.lines
+    lines = load.table
     if excluded:
-        lines = lines[~lines["settlement_id"].isin([s.settlement_id for s in excluded])]
+        lines = lines.filter(pa.array(~is_one_of(lines.column("settlement_id"), {s.settlement_id for s in excluded})))
     categories = categorise(lines, settings.categories)
-    amazon, amazon_lines = amazon_side(lines, settings.basis)
-    ns, ns_records, ignored = netsuite_side(netsuite.frame, settings, amazon)
-    joined = join(amazon, ns)
-    details = Details(amazon_lines, ns_records)
+    matched = match(lines, netsuite.table, settings)
+    joined, details = matched.joined, matched.details
     # shipments/refund adjustments matter only where NetSuite has several live records
     several = (joined["live_count"] > 1).to_numpy(dtype=bool)
     joined["events"] = 0
@@ -99,7 +99,7 @@ def reconcile(
         inputs=inputs,
         settings=settings,
         checks=_checks(rows),
-        ignored_netsuite_types=ignored,
+        ignored_netsuite_types=matched.ignored,
         unmatched_resolutions=unmatched,
         suggestions=suggest_checks(joined, details),
     )

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..model import LoadResult, Settlement
 from ..money import format_minor
 from .categories import UNCLASSIFIED
+from .codes import is_one_of
 from .rules import ERROR, INFO, KINDS
 
 
 def settlement_rows(
-    load: LoadResult, kept: tuple[Settlement, ...], lines: pd.DataFrame, categories: pd.Series, columns: list[str]
+    load: LoadResult,
+    kept: tuple[Settlement, ...],
+    lines: pa.Table,
+    categories: pa.DictionaryArray,
+    columns: list[str],
 ) -> list[pd.DataFrame]:
     """Settlement-level findings: inconsistent totals, duplicated settlements, unclassified lines.
 
@@ -32,12 +39,12 @@ def settlement_rows(
         record = settlement_record(by_id[dup.settlement_id], "duplicate_settlement", text)
         record["severity"] = ERROR if not dup.identical else INFO
         records.append(record)
-    unknown = lines[categories == UNCLASSIFIED]
-    if len(unknown):
+    unclassified = categories.dictionary.to_pylist().index(UNCLASSIFIED)
+    unknown = np.asarray(categories.indices.to_numpy() == unclassified)
+    if unknown.any():
         keys = ["settlement_id", "transaction_type", "amount_type", "amount_description"]
-        frame = unknown[[*keys, "order_id", "amount_minor", "currency", "source_file", "source_line"]].astype(
-            {k: "string" for k in keys}
-        )
+        picked = lines.select([*keys, "order_id", "amount_minor", "currency", "source_file", "source_line"])
+        frame = picked.filter(pa.array(unknown)).to_pandas().astype({k: "string" for k in keys})
         for values, group in frame.groupby(keys, dropna=False, sort=True):
             sid, ttype, atype, desc = ("" if v is None or v is pd.NA else str(v) for v in values)
             orders = group["order_id"].dropna().unique()
@@ -77,13 +84,13 @@ def settlement_record(item: Settlement, kind: str, explanation: str) -> dict[str
     }
 
 
-def inconsistency(item: Settlement, lines: pd.DataFrame) -> str:
+def inconsistency(item: Settlement, lines: pa.Table) -> str:
     gap = item.total_minor - item.lines_total_minor
     text = (
         f"lines add up to {item.lines_total} but the report's total is {item.total_amount} "
         f"(difference {format_minor(gap, item.currency)})"
     )
-    mine = lines["settlement_id"] == item.settlement_id
-    if not (mine & (lines["amount_description"] == "Current Reserve Amount")).any():
+    mine = is_one_of(lines.column("settlement_id"), (item.settlement_id,))
+    if not (mine & is_one_of(lines.column("amount_description"), ("Current Reserve Amount",))).any():
         text += "; it has no Current Reserve Amount line: a missing reserve hold is the usual cause"
     return text

@@ -1,14 +1,19 @@
-"""Both sides summed per (order id, Order|Refund), then joined.
+"""Both sides summed per (order id, Order|Refund), and lined up.
 
 Amazon: the lines of transaction type Order or Refund whose amount type is in the comparison
 basis, summed across every loaded settlement (an order can be split across settlements).
 NetSuite: records mapped to Order or Refund by their type; voided/cancelled records counted
 apart from live ones. Refunds are compared by magnitude, since exports sign them either way.
-Aggregation and the join run in pyarrow (multi-threaded hash group-by and hash join); only the
-joined keys, a few hundred thousand at most, come back to pandas.
+
+Every order id of either side is encoded once, into one dictionary, so that an (order id, type)
+pair is the integer ``2 * code + refund``: sums, counts, minima and maxima per pair are dense
+numpy reductions over those integers, and lining the two sides up is indexing (no string
+group-by, no hash join). Only the pairs present on either side come back as a pandas frame.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,237 +22,274 @@ import pyarrow.compute as pc
 
 from ..config import Settings
 from ..money import exponent, parse_amounts
+from .codes import NONE, codes, is_one_of, names_of
+from .details import Details
 
-KEY = ["order_id", "transaction_type"]
-VALID_ONLY = pc.CountOptions(mode="only_valid")
 MATCHED_TYPES = ("Order", "Refund")
-NO_STRING = pa.scalar(None, pa.string())
 
 
-def _text(values: pd.Series) -> pa.Array:
-    """Plain arrow strings from a categorical or string column, decoded in C++ (no Python str)."""
-    return pa.array(values).cast(pa.string())
+@dataclass(frozen=True)
+class Matched:
+    """The two sides lined up.
 
-
-def _codes(values: pd.Series) -> tuple[pa.Array, list[str]]:
-    """Integer codes of a categorical column (null: -1) and its categories."""
-    category = values.astype("category")
-    return pa.array(category.cat.codes.to_numpy(dtype=np.int32)), [str(c) for c in category.cat.categories]
-
-
-def amazon_side(lines: pd.DataFrame, basis: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
-    """One row per (order id, Order|Refund) with at least one line in the comparison basis.
-
-    Columns: order_id, transaction_type, amazon_minor (signed sum), promotion_minor,
-    settlements (``;``-joined ids), settlement_count, currency, marketplace, posted_time
-    (latest), in_amazon; and the per-line table (order_id, refund, event) that
-    :class:`Details` reads for the few keys that need more. Grouping is on the order id and
-    integer codes (hashing strings once, not once per aggregated column).
+    ``joined`` has one row per (order id, type) present on either side, with columns order_id,
+    transaction_type, in_amazon, amazon_minor (signed sum), amazon_compared (refunds as
+    magnitudes), promotion_minor, settlements (``;``-joined ids), settlement_count, currency,
+    marketplace, posted_time (latest), in_netsuite, live_count, cancelled_count, netsuite_minor
+    (sum of live records; refunds as magnitudes), netsuite_currency (``A;B`` when live records
+    differ), difference_minor and order_in_amazon (the order's sale is in a loaded settlement).
+    ``ignored`` counts NetSuite records left out, by type (types mapped to nothing or
+    ``ignore``, and ``"<type> (no order id)"``).
     """
-    wanted = (
-        lines["transaction_type"].isin(MATCHED_TYPES) & lines["order_id"].notna() & lines["amount_type"].isin(basis)
-    )
-    needed = [
-        "order_id",
-        "transaction_type",
-        "amount_minor",
-        "amount_type",
-        "settlement_id",
-        "adjustment_id",
-        "shipment_id",
-        "currency",
-        "marketplace",
-        "posted_time",
-    ]
-    rows = lines[needed].loc[wanted]  # only the columns used: a copy of 10 columns, not 19
-    refund = (rows["transaction_type"] == "Refund").to_numpy(dtype=bool)
-    amounts = rows["amount_minor"].to_numpy(dtype=np.int64)
-    settlement, settlement_names = _codes(rows["settlement_id"])
-    currency, currency_names = _codes(rows["currency"])
-    marketplace, marketplace_names = _codes(rows["marketplace"])
-    table = pa.table(
-        {
-            "order_id": pa.array(rows["order_id"], pa.string()),
-            "refund": pa.array(refund),
-            "amazon_minor": pa.array(amounts),
-            "promotion_minor": pa.array(
-                np.where((rows["amount_type"] == "Promotion").to_numpy(dtype=bool), amounts, 0)
-            ),
-            "settlement": settlement,
-            "event": pc.if_else(
-                pa.array(refund),
-                pa.array(rows["adjustment_id"], pa.string()),
-                pa.array(rows["shipment_id"], pa.string()),
-            ),
-            "currency": currency,
-            "marketplace": marketplace,
-            "posted_time": pa.array(rows["posted_time"]),
-        }
-    )
-    grouped = table.group_by(["order_id", "refund"], use_threads=True).aggregate(
-        [
-            ("amazon_minor", "sum"),
-            ("promotion_minor", "sum"),
-            ("settlement", "min"),
-            ("settlement", "max"),
-            ("currency", "min"),
-            ("marketplace", "min"),
-            ("posted_time", "max"),
-        ]
-    )
-    first = grouped.column("settlement_min")
-    split = pc.not_equal(first, grouped.column("settlement_max"))
-    settlements = _names(first, settlement_names)
-    counts = pa.repeat(pa.scalar(1, pa.int64()), grouped.num_rows)
-    if pc.any(split).as_py():
-        settlements, counts = _split_settlements(table, grouped, split, settlements, settlement_names)
-    return pa.table(
-        {
-            "order_id": grouped.column("order_id"),
-            "transaction_type": pc.if_else(grouped.column("refund"), "Refund", "Order"),
-            "amazon_minor": grouped.column("amazon_minor_sum"),
-            "promotion_minor": grouped.column("promotion_minor_sum"),
-            "settlements": settlements,
-            "settlement_count": counts,
-            "currency": _names(grouped.column("currency_min"), currency_names),
-            "marketplace": _names(grouped.column("marketplace_min"), marketplace_names),
-            "posted_time": grouped.column("posted_time_max"),
-            "in_amazon": pa.repeat(pa.scalar(True), grouped.num_rows),
-        }
-    ), table.select(["order_id", "refund", "event"])
+
+    joined: pd.DataFrame
+    details: Details
+    ignored: dict[str, int]
 
 
-def _names(codes: pa.ChunkedArray | pa.Array, names: list[str]) -> pa.Array:
-    """Category names of integer codes (-1: null)."""
-    lookup = pa.array([*names, None], pa.string())
-    return lookup.take(pc.if_else(pc.less(codes, 0), len(names), codes))
+def _text(column: pa.ChunkedArray, mask: np.ndarray | None = None) -> pa.Array:
+    """A text column as one plain string array, optionally only where ``mask`` holds."""
+    if mask is not None:
+        column = column.filter(pa.array(mask))
+    whole = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return whole.cast(pa.string())
 
 
-def _split_settlements(
-    table: pa.Table, grouped: pa.Table, split: pa.Array, settlements: pa.Array, names: list[str]
-) -> tuple[pa.Array, pa.Array]:
-    """``;``-joined settlement ids and their count, for the (few) orders split across settlements."""
-    keys = grouped.filter(split).select(["order_id", "refund"])
-    involved = table.join(keys, keys=["order_id", "refund"], join_type="inner")
-    listed = involved.group_by(["order_id", "refund"]).aggregate([("settlement", "distinct")])
-    joined = {
-        (o, r): ";".join(sorted(names[c] for c in codes))
-        for o, r, codes in zip(
-            listed.column("order_id").to_pylist(),
-            listed.column("refund").to_pylist(),
-            listed.column("settlement_distinct").to_pylist(),
-            strict=True,
-        )
-    }
-    text = settlements.to_pylist()
-    count = [1] * grouped.num_rows
-    for i in np.flatnonzero(np.asarray(split, dtype=bool)):
-        key = (grouped.column("order_id")[int(i)].as_py(), grouped.column("refund")[int(i)].as_py())
-        text[i] = joined[key]
-        count[i] = joined[key].count(";") + 1
-    return pa.array(text, pa.string()), pa.array(count, pa.int64())
+def _sum(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, key, values)
+    return out
 
 
-def netsuite_side(
-    records: pd.DataFrame, settings: Settings, amazon: pa.Table
-) -> tuple[pa.Table, pa.Table, dict[str, int]]:
-    """One row per (order id, Order|Refund) present in NetSuite, and counts of records left out.
+def _min_code(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Smallest non-null code per key (:data:`NONE` where none)."""
+    top = np.iinfo(np.int64).max
+    out = np.full(size, top, dtype=np.int64)
+    present = values != NONE
+    np.minimum.at(out, key[present], values[present])
+    out[out == top] = NONE
+    return out
+
+
+def _max_code(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    out = np.full(size, NONE, dtype=np.int64)
+    np.maximum.at(out, key, values)
+    return out
+
+
+def match(lines: pa.Table, records: pa.Table, settings: Settings) -> Matched:
+    """Sum both sides per (order id, type) and line them up.
 
     Args:
-        records: ``NetSuiteRecords.frame``.
-        settings: Type map, cancelled statuses, default currency.
-        amazon: :func:`amazon_side`'s table: its currencies stand in for records whose export
-            has no currency.
-
-    Returns:
-        Columns: order_id, transaction_type, live_count, cancelled_count, netsuite_minor (sum of
-        live records; refunds as magnitudes), netsuite_currency (the live records' currency;
-        ``A;B`` when they differ), in_netsuite; the per-record table (order_id,
-        transaction_type, document) :class:`Details` reads; and ``{type: rows}`` for records
-        left out (types mapped to nothing or ``ignore``, and ``"<type> (no order id)"``).
+        lines: Canonical settlement lines (``LoadResult.table``).
+        records: NetSuite records (``NetSuiteRecords.table``).
+        settings: Basis, type map, cancelled statuses, default currency.
     """
-    types = pa.array(records["type"], pa.string())
-    names = pa.array(list(settings.netsuite_types), pa.string())
-    kinds = pa.array(list(settings.netsuite_types.values()), pa.string()).take(pc.index_in(types, value_set=names))
-    matched = pc.fill_null(pc.is_in(kinds, value_set=pa.array(MATCHED_TYPES)), False)
-    order_ids = pa.array(records["order_id"], pa.string())
+    transaction = lines.column("transaction_type")
+    wanted = (
+        is_one_of(transaction, MATCHED_TYPES)
+        & is_one_of(lines.column("amount_type"), settings.basis)
+        & np.asarray(lines.column("order_id").is_valid(), dtype=bool)
+    )
+    refund = is_one_of(transaction, ("Refund",))[wanted]
+    order_ids = _text(lines.column("order_id"), wanted)
+
+    types = _text(records.column("type"))
+    kinds = pa.array(list(settings.netsuite_types.values()), pa.string()).take(
+        pc.index_in(types, value_set=pa.array(list(settings.netsuite_types), pa.string()))
+    )
+    matched = np.asarray(pc.fill_null(pc.is_in(kinds, value_set=pa.array(MATCHED_TYPES)), False), dtype=bool)
+    record_ids = _text(records.column("order_id"))
     # Records with no order id (the connector's summary Cash Sale / Cash Refund of non-order
     # amounts) cannot be matched to an order: they are counted, not compared.
-    orphan = pc.and_(matched, pc.is_null(order_ids))
-    ignored = _counts(types.filter(pc.invert(matched)))
-    ignored.update({f"{k} (no order id)": v for k, v in _counts(types.filter(orphan)).items()})
-    keep = pc.and_(matched, pc.invert(orphan))
-    rows = pa.table(
-        {
-            "order_id": order_ids.filter(keep),
-            "transaction_type": kinds.filter(keep),
-            "type": types.filter(keep),
-            "document_number": pa.array(records["document_number"], pa.string()).filter(keep),
-            "internal_id": pa.array(records["internal_id"], pa.string()).filter(keep),
-            "status": pc.fill_null(pa.array(records["status"], pa.string()), "").filter(keep),
-            "amount_minor": pa.array(records["amount_minor"], pa.int64()).filter(keep),
-            "amount_text": pa.array(records["amount_text"], pa.string()).filter(keep),
-            "currency": pa.array(records["currency"], pa.string()).filter(keep),
-        }
+    orphan = matched & ~np.asarray(record_ids.is_valid(), dtype=bool)
+    ignored = _counts(types.filter(pa.array(~matched)))
+    ignored.update({f"{k} (no order id)": v for k, v in _counts(types.filter(pa.array(orphan))).items()})
+    keep = matched & ~orphan
+    record_refund = np.asarray(pc.equal(kinds.filter(pa.array(keep)), "Refund"), dtype=bool)
+
+    # one dictionary for both sides' order ids: a pair is 2 * code + refund
+    encoded = pc.dictionary_encode(pa.concat_arrays([order_ids, record_ids.filter(pa.array(keep))]))
+    code = encoded.indices.to_numpy().astype(np.int64)
+    amazon_key = code[: len(order_ids)] * 2 + refund
+    netsuite_key = code[len(order_ids) :] * 2 + record_refund
+    size = 2 * len(encoded.dictionary)
+
+    amazon = _amazon_pairs(lines, wanted, amazon_key, size)
+    netsuite, documents = _netsuite_pairs(records, keep, netsuite_key, record_refund, amazon, size, settings)
+    present = np.flatnonzero((amazon.count > 0) | (netsuite.count > 0))
+    joined = _line_up(encoded.dictionary, present, amazon, netsuite)
+    events = pc.if_else(
+        pa.array(refund),
+        _text(lines.column("adjustment_id"), wanted),
+        _text(lines.column("shipment_id"), wanted),
     )
-    if rows.column("currency").null_count:  # no Currency column: take the settlement's
-        rows = rows.join(
-            amazon.select([*KEY, "currency"]).rename_columns([*KEY, "amazon_currency"]),
-            keys=KEY,
-            join_type="left outer",
-            use_threads=True,
-        )
-        currency = pc.coalesce(
-            rows.column("currency"),
-            rows.column("amazon_currency"),
-            pa.scalar(settings.netsuite.currency or "", pa.string()),
-        )
-    else:
-        currency = rows.column("currency")
-    minor = _fill_minor(rows.column("amount_minor"), rows.column("amount_text"), currency)
-    minor = pc.if_else(pc.equal(rows.column("transaction_type"), "Refund"), pc.abs(minor), minor)
-    statuses = pa.array([s.casefold() for s in settings.cancelled_statuses], pa.string())
-    live = pc.invert(pc.is_in(pc.utf8_lower(rows.column("status")), value_set=statuses))
-    label = pc.binary_join_element_wise(
-        rows.column("type"), pc.coalesce(rows.column("document_number"), rows.column("internal_id")), " "
-    )
-    label = pc.if_else(live, label, pc.binary_join_element_wise(label, " (", rows.column("status"), ")", ""))
-    table = pa.table(
-        {
-            "order_id": rows.column("order_id"),
-            "transaction_type": rows.column("transaction_type"),
-            "live": pc.cast(live, pa.int64()),
-            "cancelled": pc.cast(pc.invert(live), pa.int64()),
-            "live_minor": pc.if_else(live, minor, 0),
-            "live_currency": pc.if_else(live, pc.if_else(pc.equal(currency, ""), NO_STRING, currency), NO_STRING),
-            "document": label,
-        }
-    )
-    grouped = table.group_by(KEY, use_threads=True).aggregate(
-        [
-            ("live", "sum"),
-            ("cancelled", "sum"),
-            ("live_minor", "sum"),
-            ("live_currency", "min"),
-            ("live_currency", "max"),
-        ]
-    )
-    low, high = grouped.column("live_currency_min"), grouped.column("live_currency_max")
-    return (
+    details = Details(
+        pa.table({"order_id": order_ids, "refund": pa.array(refund), "event": events}),
         pa.table(
             {
-                "order_id": grouped.column("order_id"),
-                "transaction_type": grouped.column("transaction_type"),
-                "live_count": grouped.column("live_sum"),
-                "cancelled_count": grouped.column("cancelled_sum"),
-                "netsuite_minor": grouped.column("live_minor_sum"),
-                "netsuite_currency": pc.if_else(pc.equal(low, high), low, pc.binary_join_element_wise(low, high, ";")),
-                "in_netsuite": pa.repeat(pa.scalar(True), grouped.num_rows),
+                "order_id": record_ids.filter(pa.array(keep)),
+                "transaction_type": pa.array(np.where(record_refund, "Refund", "Order"), pa.string()),
+                "document": documents,
             }
         ),
-        table.select([*KEY, "document"]),
-        ignored,
     )
+    return Matched(joined, details, ignored)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A code per pair, and the names the codes stand for."""
+
+    values: np.ndarray
+    names: list[str]
+
+    def at(self, pairs: np.ndarray) -> pa.Array:
+        return names_of(self.values[pairs], self.names)
+
+
+@dataclass(frozen=True)
+class _AmazonPairs:
+    """Per pair: basis line count and sums, settlements, currency, marketplace, latest posting."""
+
+    count: np.ndarray
+    minor: np.ndarray
+    promotion: np.ndarray
+    settlement: _Coded  # the first (by id) of the pair's settlements
+    split: dict[int, str]  # pair -> ";"-joined ids, for pairs in several settlements
+    currency: _Coded
+    marketplace: _Coded
+    posted: np.ndarray  # epoch seconds, NONE where unknown
+
+
+@dataclass(frozen=True)
+class _NetSuitePairs:
+    """Per pair: record counts (all, live, cancelled), the live records' sum and currencies."""
+
+    count: np.ndarray
+    live: np.ndarray
+    cancelled: np.ndarray
+    minor: np.ndarray
+    currency_low: _Coded
+    currency_high: _Coded
+
+
+def _amazon_pairs(lines: pa.Table, wanted: np.ndarray, key: np.ndarray, size: int) -> _AmazonPairs:
+    amounts = lines.column("amount_minor").to_numpy()[wanted]
+    promotion = is_one_of(lines.column("amount_type"), ("Promotion",))[wanted]
+    settlement, settlement_names = codes(lines.column("settlement_id"))
+    settlement = settlement[wanted]
+    first, last = _min_code(key, settlement, size), _max_code(key, settlement, size)
+    currency, currency_names = codes(lines.column("currency"))
+    marketplace, marketplace_names = codes(lines.column("marketplace"))
+    posted = lines.column("posted_time").cast(pa.int64()).fill_null(NONE).to_numpy()[wanted]
+    return _AmazonPairs(
+        count=np.bincount(key, minlength=size),
+        minor=_sum(key, amounts, size),
+        promotion=_sum(key, np.where(promotion, amounts, 0), size),
+        settlement=_Coded(first, settlement_names),
+        split=_split_settlements(key, settlement, first != last, settlement_names),
+        currency=_Coded(_min_code(key, currency[wanted], size), currency_names),
+        marketplace=_Coded(_min_code(key, marketplace[wanted], size), marketplace_names),
+        posted=_max_code(key, posted, size),
+    )
+
+
+def _split_settlements(key: np.ndarray, settlement: np.ndarray, split: np.ndarray, names: list[str]) -> dict[int, str]:
+    """``;``-joined settlement ids of the (few) pairs whose lines are in several settlements."""
+    if not split.any():
+        return {}
+    mine = split[key]
+    pairs = np.unique(np.stack([key[mine], settlement[mine]], axis=1), axis=0)
+    out: dict[int, list[str]] = {}
+    for pair, value in pairs.tolist():
+        if value != NONE:
+            out.setdefault(pair, []).append(names[value])
+    return {pair: ";".join(sorted(ids)) for pair, ids in out.items()}
+
+
+def _netsuite_pairs(
+    records: pa.Table,
+    keep: np.ndarray,
+    key: np.ndarray,
+    refund: np.ndarray,
+    amazon: _AmazonPairs,
+    size: int,
+    settings: Settings,
+) -> tuple[_NetSuitePairs, pa.Array]:
+    """The pairs' NetSuite facts, and each kept record's document label."""
+    mask = pa.array(keep)
+    column = {name: _text(records.column(name), keep) for name in ("type", "document_number", "internal_id")}
+    status = pc.fill_null(_text(records.column("status"), keep), "")
+    currency = _text(records.column("currency"), keep)
+    if currency.null_count:  # no Currency column: take the settlement's, else the configured one
+        default = pa.scalar(settings.netsuite.currency or "", pa.string())
+        currency = pc.coalesce(currency, amazon.currency.at(key), default)
+    minor = _fill_minor(
+        records.column("amount_minor").filter(mask), records.column("amount_text").filter(mask), currency
+    )
+    minor = np.where(refund, np.abs(minor), minor)
+    statuses = pa.array([s.casefold() for s in settings.cancelled_statuses], pa.string())
+    live = ~np.asarray(pc.is_in(pc.utf8_lower(status), value_set=statuses), dtype=bool)
+    label = pc.binary_join_element_wise(
+        column["type"], pc.coalesce(column["document_number"], column["internal_id"]), " "
+    )
+    label = pc.if_else(pa.array(live), label, pc.binary_join_element_wise(label, " (", status, ")", ""))
+    money, money_names = codes(pc.if_else(pc.equal(currency, ""), pa.scalar(None, pa.string()), currency))
+    money = np.where(live, money, NONE)
+    pairs = _NetSuitePairs(
+        count=np.bincount(key, minlength=size),
+        live=np.bincount(key[live], minlength=size),
+        cancelled=np.bincount(key[~live], minlength=size),
+        minor=_sum(key[live], minor[live], size),
+        currency_low=_Coded(_min_code(key, money, size), money_names),
+        currency_high=_Coded(_max_code(key, money, size), money_names),
+    )
+    return pairs, label
+
+
+def _line_up(order_ids: pa.Array, present: np.ndarray, amazon: _AmazonPairs, netsuite: _NetSuitePairs) -> pd.DataFrame:
+    """The joined frame: one row per pair in ``present``."""
+    refund = (present % 2).astype(bool)
+    in_amazon = amazon.count[present] > 0
+    amazon_minor = amazon.minor[present]
+    compared = np.where(refund, np.abs(amazon_minor), amazon_minor)
+    netsuite_minor = netsuite.minor[present]
+    settlements = amazon.settlement.at(present)
+    counts = in_amazon.astype(np.int64)
+    if amazon.split:
+        text = settlements.to_pylist()
+        for row in np.flatnonzero(np.isin(present, list(amazon.split))).tolist():
+            text[row] = amazon.split[int(present[row])]
+            counts[row] = text[row].count(";") + 1
+        settlements = pa.array(text, pa.string())
+    low, high = netsuite.currency_low.at(present), netsuite.currency_high.at(present)
+    same = netsuite.currency_low.values[present] == netsuite.currency_high.values[present]
+    posted = amazon.posted[present]
+    table = pa.table(
+        {
+            "order_id": order_ids.take(pa.array(present // 2)),
+            "transaction_type": pa.array(np.array(MATCHED_TYPES, dtype=object)[refund.astype(np.int64)], pa.string()),
+            "in_amazon": pa.array(in_amazon),
+            "amazon_minor": pa.array(amazon_minor),
+            "amazon_compared": pa.array(compared),
+            "promotion_minor": pa.array(amazon.promotion[present]),
+            "settlements": settlements,
+            "settlement_count": pa.array(counts),
+            # a pair only NetSuite has takes its first live currency
+            "currency": pc.coalesce(amazon.currency.at(present), low),
+            "marketplace": amazon.marketplace.at(present),
+            "posted_time": pa.array(posted, mask=posted == NONE).cast(pa.timestamp("s", tz="UTC")),
+            "in_netsuite": pa.array(netsuite.count[present] > 0),
+            "live_count": pa.array(netsuite.live[present]),
+            "cancelled_count": pa.array(netsuite.cancelled[present]),
+            "netsuite_minor": pa.array(netsuite_minor),
+            "netsuite_currency": pc.if_else(pa.array(same), low, pc.binary_join_element_wise(low, high, ";")),
+            "difference_minor": pa.array(compared - netsuite_minor),
+            "order_in_amazon": pa.array(amazon.count[present - present % 2] > 0),
+        }
+    )
+    return table.to_pandas()
 
 
 def _counts(values: pa.Array) -> dict[str, int]:
@@ -258,12 +300,10 @@ def _counts(values: pa.Array) -> dict[str, int]:
     }
 
 
-def _fill_minor(minor: pa.ChunkedArray, text: pa.ChunkedArray, currency: pa.ChunkedArray) -> pa.Array:
+def _fill_minor(minor: pa.ChunkedArray, text: pa.ChunkedArray, currency: pa.Array) -> np.ndarray:
     """Minor units of every record: as loaded, or parsed now in the currency just learned."""
-    minor, text, currency = (
-        c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in (minor, text, currency)
-    )
-    values = minor.fill_null(0).to_numpy(zero_copy_only=False).copy()
+    minor, text = (c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in (minor, text))
+    values = minor.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     missing = np.asarray(pc.and_(pc.is_null(minor), pc.is_valid(text)), dtype=bool)
     if missing.any():
         codes = np.asarray(currency.to_pylist(), dtype=object)
@@ -271,35 +311,4 @@ def _fill_minor(minor: pa.ChunkedArray, text: pa.ChunkedArray, currency: pa.Chun
             rows = missing & (codes == code)
             parsed, _ = parse_amounts(text.filter(pa.array(rows)), exponent(code or "USD"))
             values[rows] = parsed.to_numpy()
-    return pa.array(values)
-
-
-def join(amazon: pa.Table, netsuite: pa.Table) -> pd.DataFrame:
-    """Outer join of both sides on (order id, type), with presence flags and exact differences."""
-    both = amazon.join(netsuite, keys=KEY, join_type="full outer", use_threads=True)
-    in_amazon = pc.fill_null(both.column("in_amazon"), False)
-    refund = pc.equal(both.column("transaction_type"), "Refund")
-    amazon_minor = pc.fill_null(both.column("amazon_minor"), 0)
-    compared = pc.if_else(refund, pc.abs(amazon_minor), amazon_minor)
-    netsuite_minor = pc.fill_null(both.column("netsuite_minor"), 0)
-    sold = both.filter(pc.and_(in_amazon, pc.invert(refund))).column("order_id")
-    # a row only NetSuite has takes its first live currency ("EUR;USD" -> "EUR")
-    currency = pc.coalesce(both.column("currency"), pc.utf8_slice_codeunits(both.column("netsuite_currency"), 0, 3))
-    extra = {
-        "in_amazon": in_amazon,
-        "in_netsuite": pc.fill_null(both.column("in_netsuite"), False),
-        "amazon_compared": compared,
-        "netsuite_minor": netsuite_minor,
-        "difference_minor": pc.subtract(compared, netsuite_minor),
-        "currency": currency,
-        "order_in_amazon": pc.is_in(both.column("order_id"), value_set=pc.unique(sold)),
-    }
-    for name in ("live_count", "cancelled_count", "settlement_count"):
-        extra[name] = pc.fill_null(both.column(name), 0)
-    for name, column in extra.items():
-        both = (
-            both.set_column(both.schema.get_field_index(name), name, column)
-            if name in both.column_names
-            else both.append_column(name, column)
-        )
-    return both.to_pandas()
+    return values
