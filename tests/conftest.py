@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from settlesync_nb.io import source
 from settlesync_nb.io.flat import V2_COLUMNS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -181,3 +182,11 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"report corpus not found at {CORPUS} (it lives beside the project, not in it)")
     return CORPUS
+
+
+@pytest.fixture(params=["read", "memory-mapped"])
+def file_access(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test twice: input files read into memory, and memory-mapped (as large files are)."""
+    if request.param == "memory-mapped":
+        monkeypatch.setattr(source, "MAP_FROM", 1)
+    return str(request.param)

@@ -12,6 +12,9 @@ from conftest import V2_COLUMNS, detail, physical_lines, summary, tsv_text, v2_s
 from settlesync_nb.io import load_settlements, read_report
 from settlesync_nb.model import LINE_COLUMNS
 
+# every test runs twice: files read into memory, and memory-mapped (how large files are read)
+pytestmark = pytest.mark.usefixtures("file_access")
+
 
 def test_detail_rows_become_canonical_lines(tmp_path: Path) -> None:
     """Every V2 detail row is one line with its identifiers as text, exact amount, time and provenance."""

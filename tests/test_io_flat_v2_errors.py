@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from settlesync_nb.errors import RowErrors
 from settlesync_nb.io import load_settlements
 
+# every test runs twice: files read into memory, and memory-mapped (how large files are read)
+pytestmark = pytest.mark.usefixtures("file_access")
+
 
 def _errors(path: Path) -> RowErrors:
     with pytest.raises(RowErrors) as raised:

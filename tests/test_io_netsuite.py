@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from settlesync_nb.errors import FileProblem, InputError, MissingColumns, RowErrors, UsageError
 from settlesync_nb.io.netsuite import ColumnMapping, load_netsuite
 
+# every test runs twice: files read into memory, and memory-mapped (how large files are read)
+pytestmark = pytest.mark.usefixtures("file_access")
+
 
 def _row(internal_id: str, amount: str, order_id: str = "111-0000001-0000001", date: str = "3/15/2023") -> list[str]:
     return [internal_id, "Cash Sale", date, f"CS{internal_id}", "Deposited", order_id, amount, "USD"]

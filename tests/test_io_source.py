@@ -13,6 +13,9 @@ from settlesync_nb.errors import FileProblem, MissingColumns
 from settlesync_nb.io import detect_format, load_settlements, read_report
 from settlesync_nb.io.source import read_raw
 
+# every test runs twice: files read into memory, and memory-mapped (how large files are read)
+pytestmark = pytest.mark.usefixtures("file_access")
+
 
 def test_gzip_report_is_detected_by_content_not_name(tmp_path: Path) -> None:
     """A gzip-compressed report loads whatever it is called, and is fingerprinted as stored."""

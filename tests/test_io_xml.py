@@ -90,6 +90,10 @@ OTHER = """
       </AdvertisingTransactionDetails>"""
 
 
+# every test runs twice: files read into memory, and memory-mapped (how large files are read)
+pytestmark = pytest.mark.usefixtures("file_access")
+
+
 def report(settlement_id: str = "5001", total: str = "7.09", currency: str = "USD", body: str = "") -> str:
     """One SettlementReport message inside Amazon's envelope."""
     return f"""

@@ -39,7 +39,7 @@ def detect_format(raw: RawFile) -> str:
     head = raw.data[:512].lstrip()
     if head.startswith(b"<"):
         return "xml"
-    if raw.data.startswith(_ZIP_MAGIC):
+    if raw.data[: len(_ZIP_MAGIC)] == _ZIP_MAGIC:
         raise FileProblem(
             raw.path,
             "is a ZIP archive or an Excel workbook, not a settlement report",

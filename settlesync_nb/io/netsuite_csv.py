@@ -37,7 +37,7 @@ def read_csv_rows(raw: RawFile, width: int) -> CsvTable:
     Rows whose every field is empty (what a spreadsheet leaves below the data) count as blank.
     """
     names = [f"c{i}" for i in range(width)]
-    content = raw.data[: raw.end]
+    content = raw.data[: raw.end]  # bytes (a memory-mapped export is copied: exports are small)
     invalid = 0
 
     def on_invalid(row: pacsv.InvalidRow) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import mmap
+import os
 import re
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +21,10 @@ import pyarrow as pa
 
 from ..errors import FileProblem
 
+# A file's bytes: a large uncompressed file stays memory-mapped (read-only, never copied);
+# code reading it sticks to what both types offer (slices, find/rfind, the buffer protocol).
+Content = bytes | mmap.mmap
+MAP_FROM = 1 << 20  # files from this size on are memory-mapped
 GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -41,7 +47,7 @@ class RawFile:
     """
 
     path: str
-    data: bytes
+    data: Content
     end: int
     digest: Future[str]
     encoding: str
@@ -67,7 +73,7 @@ class RawFile:
     def first_line(self) -> str:
         """The first line (the header of a tabular report), without its line break."""
         end = self.data.find(b"\n")
-        head = self.data if end < 0 else self.data[:end]
+        head = self.data[: len(self.data) if end < 0 else end]
         return head.decode("utf-8").rstrip("\r")
 
 
@@ -80,9 +86,16 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _read_bytes(name: str) -> bytes:
+def _read_bytes(name: str) -> Content:
+    """The file's bytes; a large file is memory-mapped instead of copied (read-only)."""
     try:
-        return Path(name).read_bytes()
+        with open(name, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < MAP_FROM or not size:  # (an empty file cannot be mapped)
+                return handle.read()
+            # MAP_POPULATE faults every page in at once (far cheaper than one fault per page)
+            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+            return mmap.mmap(handle.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
     except FileNotFoundError:
         raise FileProblem(name, "file not found", "Check the path.") from None
     except IsADirectoryError:
@@ -107,19 +120,20 @@ def read_raw(path: str | Path, encoding: str | None = None) -> RawFile:
     stored = _read_bytes(name)
     # hashlib releases the GIL: the fingerprint is computed while pyarrow parses the file
     sha = _HASHER.submit(lambda: hashlib.sha256(stored).hexdigest())
-    compressed = stored.startswith(GZIP_MAGIC)
+    compressed = stored[:2] == GZIP_MAGIC
     data = _gunzip(name, stored) if compressed else stored
     text, used = _to_utf8(name, data, encoding)
-    if b"\n" not in text and b"\r" in text:
-        text = text.replace(b"\r", b"\n")  # classic Mac line endings (Excel for Mac's "Tab Delimited Text")
-    if not text or text.isspace():
+    if text.find(b"\n") < 0 and text.find(b"\r") >= 0:
+        # classic Mac line endings (Excel for Mac's "Tab Delimited Text")
+        text = bytes(text).replace(b"\r", b"\n")
+    end, blank = _content_end(text)
+    if not end:
         # checked once decoded: a file holding only a byte order mark is empty too
         raise FileProblem(name, "is empty", "Download the report again; an empty file holds no settlement.")
-    end, blank = _content_end(text)
     return RawFile(name, text, end, sha, used, compressed, blank)
 
 
-def _gunzip(name: str, stored: bytes) -> bytes:
+def _gunzip(name: str, stored: Content) -> bytes:
     try:
         return gzip.decompress(stored)
     except (OSError, EOFError, zlib.error) as exc:
@@ -130,10 +144,10 @@ def _gunzip(name: str, stored: bytes) -> bytes:
         ) from None
 
 
-def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
+def _to_utf8(name: str, data: Content, forced: str | None) -> tuple[Content, str]:
     if forced:
         try:
-            return data.decode(forced).encode("utf-8").removeprefix(_UTF8_BOM), forced
+            return str(data, forced).encode("utf-8").removeprefix(_UTF8_BOM), forced
         except LookupError:
             raise FileProblem(name, f"unknown encoding {forced!r}", "Use e.g. utf-8, cp1252, cp932.") from None
         except UnicodeEncodeError:  # lone surrogates, e.g. utf-16 forced on a file cut short
@@ -146,30 +160,36 @@ def _to_utf8(name: str, data: bytes, forced: str | None) -> tuple[bytes, str]:
                 f"is not valid {forced} (byte {exc.start}: {data[exc.start : exc.start + 4]!r})",
                 "Leave the encoding out to let settlesync detect it.",
             ) from None
-    if data.startswith(_UTF8_BOM):
+    if data[: len(_UTF8_BOM)] == _UTF8_BOM:
         data = data[len(_UTF8_BOM) :]
-    elif data.startswith(_UTF16_BOMS):
+    elif data[:2] in _UTF16_BOMS:
         try:
-            return data.decode("utf-16").encode("utf-8"), "utf-16"
+            return str(data, "utf-16").encode("utf-8"), "utf-16"
         except UnicodeError:
             raise FileProblem(
                 name,
                 "starts with a UTF-16 byte order mark but is not valid UTF-16 (cut short?)",
                 "Download the report again, or pass the encoding it was saved in.",
             ) from None
-    if data.isascii() or _is_utf8(data):
+    if _is_ascii(data) or _is_utf8(data):
         return data, "utf-8"
     japanese = _JAPANESE_HINTS.search(data[: 1 << 16]) is not None
     for candidate in JAPANESE_FALLBACKS if japanese else WESTERN_FALLBACKS:
         try:
-            return data.decode(candidate).encode("utf-8"), candidate
+            return str(data, candidate).encode("utf-8"), candidate
         except UnicodeDecodeError:
             continue
     # latin-1 maps every byte: the last resort keeps every character visible for the user.
-    return data.decode("latin-1").encode("utf-8"), "latin-1"
+    return str(data, "latin-1").encode("utf-8"), "latin-1"
 
 
-def _is_utf8(data: bytes) -> bool:
+def _is_ascii(data: Content) -> bool:
+    if isinstance(data, bytes):
+        return data.isascii()
+    return not len(data) or int(np.frombuffer(data, dtype=np.uint8).max()) < 0x80
+
+
+def _is_utf8(data: Content) -> bool:
     """Whether ``data`` is valid UTF-8, checked by pyarrow in place (decoding a large file to a
     Python string would briefly take two to four times its size)."""
     offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
@@ -181,7 +201,7 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _content_end(data: bytes) -> tuple[int, int]:
+def _content_end(data: Content) -> tuple[int, int]:
     """Where the content ends once whitespace-only lines at the end are dropped, and how many.
 
     The line break of the last real row is kept.

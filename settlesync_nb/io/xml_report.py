@@ -87,7 +87,7 @@ def _child_text(element: etree._Element, name: str) -> str | None:
 def read_xml(raw: RawFile) -> ParsedFile:
     """Read an XML settlement report into canonical detail lines (amounts still text)."""
     try:
-        root = etree.fromstring(raw.data, _SAFE_PARSER)
+        root = etree.fromstring(bytes(raw.data), _SAFE_PARSER)  # a no-op unless memory-mapped
         raw.release()
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
