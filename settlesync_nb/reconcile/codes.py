@@ -8,6 +8,7 @@ grouping into dense numpy reductions and filters into table lookups.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -40,11 +41,22 @@ def codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
     return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)), names
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A column's codes and names, for several questions about one column."""
+
+    values: np.ndarray
+    names: list[str]
+
+    def is_one_of(self, wanted: Collection[str]) -> np.ndarray:
+        """Where the column holds one of ``wanted`` (never where it is null)."""
+        hits = np.array([name in wanted for name in self.names] + [False])
+        return hits[self.values]  # NONE (-1) takes the last entry: False
+
+
 def is_one_of(column: pa.ChunkedArray | pa.Array, wanted: Collection[str]) -> np.ndarray:
     """Where a dictionary or text column holds one of ``wanted`` (never where it is null)."""
-    values, names = codes(column)
-    hits = np.array([name in wanted for name in names] + [False])
-    return hits[values]  # NONE (-1) takes the last entry: False
+    return Lookup(*codes(column)).is_one_of(wanted)
 
 
 def names_of(values: np.ndarray, names: list[str]) -> pa.Array:

@@ -6,6 +6,7 @@ Pure: no file access, no clock, no globals. Everything it needs arrives as argum
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import numpy as np
@@ -66,8 +67,12 @@ def reconcile(
     lines = load.table
     if excluded:
         lines = lines.filter(pa.array(~is_one_of(lines.column("settlement_id"), {s.settlement_id for s in excluded})))
-    categories = categorise(lines, settings.categories)
-    matched = match(lines, netsuite.table, settings)
+    # Categories only need the lines: they are summed on a second core while the sides are matched
+    # (numpy and pyarrow release the GIL for their array work).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        categorised = pool.submit(_categories, lines, settings)
+        matched = match(lines, netsuite.table, settings)
+        categories, summary = categorised.result()
     joined, details = matched.joined, matched.details
     # shipments/refund adjustments matter only where NetSuite has several live records
     several = (joined["live_count"] > 1).to_numpy(dtype=bool)
@@ -92,7 +97,7 @@ def reconcile(
     results = tuple(_settlement_result(s, rows) for s in kept)
     return TestReport(
         discrepancies=rows,
-        summary=settlement_summary(lines, categories),
+        summary=summary,
         settlements=results,
         excluded=excluded,
         duplicates=load.duplicates,
@@ -103,6 +108,11 @@ def reconcile(
         unmatched_resolutions=unmatched,
         suggestions=suggest_checks(joined, details),
     )
+
+
+def _categories(lines: pa.Table, settings: Settings) -> tuple[pa.DictionaryArray, pd.DataFrame]:
+    categories = categorise(lines, settings.categories)
+    return categories, settlement_summary(lines, categories)
 
 
 def _apply_cutoff(

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from ..config import Settings
 from ..money import exponent, parse_amounts
-from .codes import NONE, codes, is_one_of, names_of
+from .codes import NONE, Lookup, codes, names_of
 from .details import Details
 
 MATCHED_TYPES = ("Order", "Refund")
@@ -65,8 +65,7 @@ def _min_code(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Smallest non-null code per key (:data:`NONE` where none)."""
     top = np.iinfo(np.int64).max
     out = np.full(size, top, dtype=np.int64)
-    present = values != NONE
-    np.minimum.at(out, key[present], values[present])
+    np.minimum.at(out, key, np.where(values == NONE, top, values))
     out[out == top] = NONE
     return out
 
@@ -85,13 +84,14 @@ def match(lines: pa.Table, records: pa.Table, settings: Settings) -> Matched:
         records: NetSuite records (``NetSuiteRecords.table``).
         settings: Basis, type map, cancelled statuses, default currency.
     """
-    transaction = lines.column("transaction_type")
+    transaction = Lookup(*codes(lines.column("transaction_type")))
+    amount_type = Lookup(*codes(lines.column("amount_type")))
     wanted = (
-        is_one_of(transaction, MATCHED_TYPES)
-        & is_one_of(lines.column("amount_type"), settings.basis)
+        transaction.is_one_of(MATCHED_TYPES)
+        & amount_type.is_one_of(settings.basis)
         & np.asarray(lines.column("order_id").is_valid(), dtype=bool)
     )
-    refund = is_one_of(transaction, ("Refund",))[wanted]
+    refund = transaction.is_one_of(("Refund",))[wanted]
     order_ids = _text(lines.column("order_id"), wanted)
 
     types = _text(records.column("type"))
@@ -115,7 +115,8 @@ def match(lines: pa.Table, records: pa.Table, settings: Settings) -> Matched:
     netsuite_key = code[len(order_ids) :] * 2 + record_refund
     size = 2 * len(encoded.dictionary)
 
-    amazon = _amazon_pairs(lines, wanted, amazon_key, size)
+    promotion = amount_type.is_one_of(("Promotion",))[wanted]
+    amazon = _amazon_pairs(lines, wanted, promotion, amazon_key, size)
     netsuite, documents = _netsuite_pairs(records, keep, netsuite_key, record_refund, amazon, size, settings)
     present = np.flatnonzero((amazon.count > 0) | (netsuite.count > 0))
     joined = _line_up(encoded.dictionary, present, amazon, netsuite)
@@ -174,9 +175,10 @@ class _NetSuitePairs:
     currency_high: _Coded
 
 
-def _amazon_pairs(lines: pa.Table, wanted: np.ndarray, key: np.ndarray, size: int) -> _AmazonPairs:
+def _amazon_pairs(
+    lines: pa.Table, wanted: np.ndarray, promotion: np.ndarray, key: np.ndarray, size: int
+) -> _AmazonPairs:
     amounts = lines.column("amount_minor").to_numpy()[wanted]
-    promotion = is_one_of(lines.column("amount_type"), ("Promotion",))[wanted]
     settlement, settlement_names = codes(lines.column("settlement_id"))
     settlement = settlement[wanted]
     first, last = _min_code(key, settlement, size), _max_code(key, settlement, size)

@@ -115,7 +115,7 @@ def assign_kinds(joined: pd.DataFrame, ctx: Context, rules: tuple[Rule, ...] = O
         hit = open_rows & rule.test(joined, ctx)
         kind[hit] = rule.kind
         open_rows &= ~hit
-    return pd.Series(kind, index=joined.index, name="kind")
+    return pd.Series(kind, index=joined.index, name="kind", dtype=object)
 
 
 # --- explanations -------------------------------------------------------------------------

@@ -40,13 +40,16 @@ def _with_documents(rows: pd.DataFrame, details: Details) -> pd.DataFrame:
     return rows.assign(netsuite_documents=pd.Series(details.documents(rows), index=rows.index, dtype=object))
 
 
-def _newest(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """The ``limit`` most recently posted rows, ties by order id, without sorting them all."""
+def _newest(joined: pd.DataFrame, stamps: np.ndarray, mask: np.ndarray, limit: int) -> pd.DataFrame:
+    """The ``limit`` most recently posted rows where ``mask`` holds, ties by order id, without
+    copying or sorting them all."""
+    rows = np.flatnonzero(mask)
     if len(rows) > limit:
-        stamps = rows["posted_time"].to_numpy(dtype="datetime64[s]").astype(np.int64)  # NaT: the minimum
-        cut = np.partition(stamps, len(stamps) - limit)[len(stamps) - limit]
-        rows = rows[stamps >= cut]  # ties at the cut are kept, then ordered below
-    return rows.sort_values(["posted_time", "order_id"], ascending=[False, True], na_position="last").head(limit)
+        mine = stamps[rows]
+        cut = np.partition(mine, len(mine) - limit)[len(mine) - limit]
+        rows = rows[mine >= cut]  # ties at the cut are kept, then ordered below
+    chosen = joined.iloc[rows]
+    return chosen.sort_values(["posted_time", "order_id"], ascending=[False, True], na_position="last").head(limit)
 
 
 def suggest_checks(joined: pd.DataFrame, details: Details, limit: int = SUGGESTED) -> dict[str, list[dict[str, Any]]]:
@@ -61,8 +64,9 @@ def suggest_checks(joined: pd.DataFrame, details: Details, limit: int = SUGGESTE
     is_sale = (joined["transaction_type"] == "Order").to_numpy(dtype=bool)
     refunded_any = _isin(joined["order_id"], joined["order_id"][~is_sale])
     refund_agrees = _isin(joined["order_id"], joined["order_id"][agree & ~is_sale])
-    refunded = _newest(joined[agree & is_sale & refund_agrees], limit)
-    plain = _newest(joined[agree & is_sale & ~refunded_any], limit)
+    stamps = joined["posted_time"].to_numpy(dtype="datetime64[s]").astype(np.int64)  # NaT: the minimum
+    refunded = _newest(joined, stamps, agree & is_sale & refund_agrees, limit)
+    plain = _newest(joined, stamps, agree & is_sale & ~refunded_any, limit)
     refunds = joined[agree & ~is_sale & _isin(joined["order_id"], refunded["order_id"])]
     refunded, plain, refunds = (_with_documents(rows, details) for rows in (refunded, plain, refunds))
     refunds = refunds.set_index("order_id")
