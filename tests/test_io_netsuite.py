@@ -70,6 +70,15 @@ def test_amount_formats(tmp_path: Path, text: str, minor: int) -> None:
     assert frame["amount_minor"].tolist() == [minor]
 
 
+def test_plain_and_formatted_amounts_in_one_export_keep_their_rows(tmp_path: Path) -> None:
+    """Plain amounts take a fast path and formatted ones the full grammar; each stays on its row."""
+    texts = ["1.00", "(2.00)", "3.5", "1,234.56", "-7", "$8.00", "0.01"]
+    path = write_netsuite(tmp_path / "ns.csv", [_row(str(i), text) for i, text in enumerate(texts, start=1)])
+    frame = load_netsuite([path]).frame
+    assert frame["amount_minor"].tolist() == [100, -200, 350, 123456, -700, 800, 1]
+    assert frame["amount_text"].tolist() == ["1.00", "-2.00", "3.5", "1234.56", "-7", "8.00", "0.01"]
+
+
 @pytest.mark.parametrize("text", ["1,23.45", "(1.00", "1.00)", "abc", "1.234", "--1", "(-1.00)", "1.2.3"])
 def test_bad_amounts_are_reported_as_written(tmp_path: Path, text: str) -> None:
     """An amount that is not a number, or has more decimals than its currency, is reported as the user wrote it."""

@@ -18,6 +18,8 @@ from ..money import exponent, parse_amounts
 from .parsed import ProblemLog
 
 _NBSP = "\u00a0"  # NetSuite's "1 000,00" number format groups with a no-break space
+# An amount already in plain decimal form, by decimal separator.
+_PLAIN = {".": r"^-?[0-9]+(\.[0-9]+)?$", ",": r"^-?[0-9]+(,[0-9]+)?$"}
 
 
 def _amount_pattern(decimal_separator: str) -> str:
@@ -36,6 +38,25 @@ def normalise_amounts(values: pa.ChunkedArray, decimal_separator: str) -> tuple[
         ``(text, bad)``: normalised text (null where invalid or empty) and the invalid mask.
     """
     text = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
+    # Most amounts are plain already (``-12.34``): only the others go through the full grammar,
+    # which costs about fifteen times as much per value.
+    plain = np.asarray(pc.fill_null(pc.match_substring_regex(text, _PLAIN[decimal_separator]), False), dtype=bool)
+    text_plain = pc.replace_substring(text, ",", ".") if decimal_separator == "," else text
+    if plain.all():
+        return text_plain, pa.array(np.zeros(len(text), dtype=bool))
+    rest = np.flatnonzero(~plain)
+    formatted, bad = _normalise_formatted(text.take(pa.array(rest)), decimal_separator)
+    # the plain values where they are, the others from the full grammar: one take puts them in place
+    order = np.arange(len(text))
+    order[rest] = len(text) + np.arange(len(rest))
+    merged = pa.concat_arrays([text_plain.cast(pa.string()), formatted.cast(pa.string())]).take(pa.array(order))
+    invalid = np.zeros(len(text), dtype=bool)
+    invalid[rest] = np.asarray(bad, dtype=bool)
+    return merged, pa.array(invalid)
+
+
+def _normalise_formatted(text: pa.Array, decimal_separator: str) -> tuple[pa.Array, pa.Array]:
+    """The full grammar: grouping, parentheses, signs and currency symbols."""
     parts = pc.extract_regex(text, _amount_pattern(decimal_separator))
     parenthesised = pc.equal(parts.field("open"), "(")
     balanced = pc.equal(parenthesised, pc.equal(parts.field("close"), ")"))

@@ -19,54 +19,53 @@ VALID_ONLY = pc.CountOptions(mode="only_valid")
 
 @dataclass(frozen=True)
 class Details:
-    """Per-line and per-record facts, looked up only for the keys that need them.
+    """Per-line and per-record facts, looked up only for the pairs that need them.
 
-    Counting distinct shipments and listing documents for every order is most of the cost of a
-    reconciliation, and only duplicates, discrepancies and suggestions use them.
+    A pair is an (order id, Order|Refund) as :mod:`.matching` numbers it (the ``pair`` column
+    of the joined frame). Counting distinct shipments and listing documents for every order is
+    most of the cost of a reconciliation, and only duplicates, discrepancies and suggestions use
+    them.
     """
 
-    amazon_lines: pa.Table  # order_id, refund, event
-    netsuite_records: pa.Table  # order_id, transaction_type, document
+    lines: pa.Table  # canonical lines
+    line_pairs: np.ndarray  # the pair of each compared line...
+    line_rows: np.ndarray  # ...and its row in `lines`
+    record_pairs: np.ndarray  # the pair of each compared NetSuite record...
+    record_documents: pa.Array  # ...and its document label ("Cash Sale CS1001")
 
-    def events(self, keys: pd.DataFrame) -> np.ndarray:
-        """Distinct shipments (orders) or refund adjustments (refunds) per key; 0 when none."""
-        if keys.empty:
+    def events(self, pairs: pd.Series | np.ndarray) -> np.ndarray:
+        """Distinct shipments (orders) or refund adjustments (refunds) per pair; 0 when none."""
+        pairs = np.asarray(pairs, dtype=np.int64)
+        if not len(pairs):
             return np.zeros(0, dtype=np.int64)
-        lines = self.amazon_lines.filter(pc.is_in(self.amazon_lines.column("order_id"), value_set=_ids(keys)))
-        grouped = lines.group_by(["order_id", "refund"]).aggregate([("event", "count_distinct")])
-        found = {
-            (o, "Refund" if r else "Order"): n
-            for o, r, n in zip(
-                grouped.column("order_id").to_pylist(),
-                grouped.column("refund").to_pylist(),
-                grouped.column("event_count_distinct").to_pylist(),
-                strict=True,
-            )
-        }
-        return np.array(
-            [found.get(k, 0) for k in zip(keys["order_id"], keys["transaction_type"], strict=True)], dtype=np.int64
+        hit = np.isin(self.line_pairs, pairs)
+        rows, keys = pa.array(self.line_rows[hit]), self.line_pairs[hit]
+        event = pc.if_else(
+            pa.array(keys % 2 == 1),
+            self.lines.column("adjustment_id").take(rows),
+            self.lines.column("shipment_id").take(rows),
         )
+        grouped = pa.table({"pair": keys, "event": event}).group_by("pair").aggregate([("event", "count_distinct")])
+        found = dict(
+            zip(grouped.column("pair").to_pylist(), grouped.column("event_count_distinct").to_pylist(), strict=True)
+        )
+        return np.array([found.get(p, 0) for p in pairs.tolist()], dtype=np.int64)
 
-    def documents(self, keys: pd.DataFrame) -> list[str | None]:
-        """The NetSuite documents of each key, ``; ``-joined in a stable order."""
-        if keys.empty:
+    def documents(self, pairs: pd.Series | np.ndarray) -> list[str | None]:
+        """The NetSuite documents of each pair, ``; ``-joined in a stable order."""
+        pairs = np.asarray(pairs, dtype=np.int64)
+        if not len(pairs):
             return []
-        records = self.netsuite_records.filter(pc.is_in(self.netsuite_records.column("order_id"), value_set=_ids(keys)))
-        grouped = records.group_by(KEY).aggregate([("document", "list")])
+        hit = np.isin(self.record_pairs, pairs)
+        table = pa.table({"pair": self.record_pairs[hit], "document": self.record_documents.filter(pa.array(hit))})
+        grouped = table.group_by("pair").aggregate([("document", "list")])
         found = {
-            (o, t): "; ".join(sorted(d))
-            for o, t, d in zip(
-                grouped.column("order_id").to_pylist(),
-                grouped.column("transaction_type").to_pylist(),
-                grouped.column("document_list").to_pylist(),
-                strict=True,
+            p: "; ".join(sorted(d))
+            for p, d in zip(
+                grouped.column("pair").to_pylist(), grouped.column("document_list").to_pylist(), strict=True
             )
         }
-        return [found.get(k) for k in zip(keys["order_id"], keys["transaction_type"], strict=True)]
-
-
-def _ids(keys: pd.DataFrame) -> pa.Array:
-    return pc.unique(pa.array(keys["order_id"], pa.string()))
+        return [found.get(p) for p in pairs.tolist()]
 
 
 def skus_of(lines: pa.Table, found: pd.DataFrame) -> pd.Series:

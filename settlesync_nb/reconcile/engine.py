@@ -18,7 +18,7 @@ from ..io.netsuite import NetSuiteRecords
 from ..model import LoadResult, Settlement
 from .categories import categorise, settlement_summary
 from .codes import is_one_of
-from .details import KEY, skus_of
+from .details import skus_of
 from .findings import settlement_rows
 from .matching import match
 from .report import Check, InputFile, Resolution, SettlementResult, TestReport
@@ -77,12 +77,12 @@ def reconcile(
     # shipments/refund adjustments matter only where NetSuite has several live records
     several = (joined["live_count"] > 1).to_numpy(dtype=bool)
     joined["events"] = 0
-    joined.loc[several, "events"] = details.events(joined.loc[several, KEY])
+    joined.loc[several, "events"] = details.events(joined.loc[several, "pair"])
     ctx = Context(tolerance=settings.tolerance)
     joined["kind"] = assign_kinds(joined, ctx)
     found = joined[joined["kind"].notna()].copy()
-    found["events"] = details.events(found[KEY])
-    found["netsuite_documents"] = details.documents(found[KEY])
+    found["events"] = details.events(found["pair"])
+    found["netsuite_documents"] = details.documents(found["pair"])
     found["explanation"] = explain(found, ctx)
     found["skus"] = skus_of(lines, found)
     rows = pd.concat(

@@ -120,21 +120,7 @@ def match(lines: pa.Table, records: pa.Table, settings: Settings) -> Matched:
     netsuite, documents = _netsuite_pairs(records, keep, netsuite_key, record_refund, amazon, size, settings)
     present = np.flatnonzero((amazon.count > 0) | (netsuite.count > 0))
     joined = _line_up(encoded.dictionary, present, amazon, netsuite)
-    events = pc.if_else(
-        pa.array(refund),
-        _text(lines.column("adjustment_id"), wanted),
-        _text(lines.column("shipment_id"), wanted),
-    )
-    details = Details(
-        pa.table({"order_id": order_ids, "refund": pa.array(refund), "event": events}),
-        pa.table(
-            {
-                "order_id": record_ids.filter(pa.array(keep)),
-                "transaction_type": pa.array(np.where(record_refund, "Refund", "Order"), pa.string()),
-                "document": documents,
-            }
-        ),
-    )
+    details = Details(lines, amazon_key, np.flatnonzero(wanted), netsuite_key, documents)
     return Matched(joined, details, ignored)
 
 
@@ -270,6 +256,7 @@ def _line_up(order_ids: pa.Array, present: np.ndarray, amazon: _AmazonPairs, net
     posted = amazon.posted[present]
     table = pa.table(
         {
+            "pair": pa.array(present),
             "order_id": order_ids.take(pa.array(present // 2)),
             "transaction_type": pa.array(np.array(MATCHED_TYPES, dtype=object)[refund.astype(np.int64)], pa.string()),
             "in_amazon": pa.array(in_amazon),

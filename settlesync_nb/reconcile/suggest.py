@@ -37,7 +37,7 @@ def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
 
 
 def _with_documents(rows: pd.DataFrame, details: Details) -> pd.DataFrame:
-    return rows.assign(netsuite_documents=pd.Series(details.documents(rows), index=rows.index, dtype=object))
+    return rows.assign(netsuite_documents=pd.Series(details.documents(rows["pair"]), index=rows.index, dtype=object))
 
 
 def _newest(joined: pd.DataFrame, stamps: np.ndarray, mask: np.ndarray, limit: int) -> pd.DataFrame:
