@@ -113,6 +113,9 @@ def parse_amounts(values: pa.Array | pa.ChunkedArray, places: int) -> tuple[pa.A
     """
     if pa.types.is_dictionary(values.type):
         values = values.cast(pa.string())
+    common_only = _all_common(values, places)
+    if common_only is not None:
+        return pa.array(common_only), pa.array(np.ones(len(values), dtype=bool))
     # Fast path: the form nearly every value has ("-12.34" or "-12,34" with exactly `places`
     # decimals, nothing around it), read by dropping the separator; the rest (padding, fewer or
     # extra decimals, a plus sign, invalid text) goes through the full grammar.
@@ -128,6 +131,38 @@ def parse_amounts(values: pa.Array | pa.ChunkedArray, places: int) -> tuple[pa.A
     rest = np.flatnonzero(~common)
     minor[rest], valid[rest] = _parse_general(values.take(pa.array(rest)), places)
     return pa.array(minor), pa.array(valid)
+
+
+def _all_common(values: pa.Array | pa.ChunkedArray, places: int) -> np.ndarray | None:
+    """Minor units when every value has the common form (``-?digits[.,]digits`` with 1 to 15
+    integer digits and exactly ``places`` decimals), checked on the bytes without a regex;
+    ``None`` when any value does not (then the caller sorts them out value by value)."""
+    if values.null_count or not len(values):
+        return None
+    text = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    _, offsets, buffer = text.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    if buffer is None or bounds[-1] == bounds[0]:
+        return None
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    starts, ends = bounds[:-1], bounds[1:]
+    negative = data[np.minimum(starts, len(data) - 1)] == ord("-")
+    digits = ends - starts - negative - (places + 1 if places else 0)
+    if not ((digits >= 1) & (digits <= _MAX_INTEGER_DIGITS)).all():
+        return None
+    non_digits = int(negative.sum())
+    if places:
+        separator = data[ends - places - 1]
+        if not ((separator == ord(".")) | (separator == ord(","))).all():
+            return None
+        non_digits += len(text)
+    # Every byte but those signs and separators must be an ASCII digit: count the others (the
+    # subtraction wraps bytes below "0" round to the top).
+    others = np.count_nonzero((data[bounds[0] : bounds[-1]] - np.uint8(ord("0"))) > 9)
+    if others != non_digits:
+        return None
+    plain = pc.binary_replace_slice(text, start=-places - 1, stop=-places, replacement="") if places else text
+    return np.asarray(plain.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:

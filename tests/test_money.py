@@ -207,6 +207,34 @@ def test_vectorised_parse_agrees_with_scalar(values: list[str | None], places: i
     assert minor.to_pylist() == [0 if e is None else e for e in expected]
 
 
+# Columns where every value but perhaps one has the common form: the byte-level fast path must
+# accept exactly what the grammar accepts (hex "0x", a plus sign, 16 digits, no integer digit...).
+NEAR_COMMON = st.sampled_from(
+    ["0x1.00", "+1.00", "--1.00", "1.-0", "\uff11.00", ".50", "-.50", "1234567890123456.00", "-", "1.0.0", "10 0.00"]
+)
+
+
+@settings(deadline=None)
+@given(
+    minors=st.lists(MINOR.filter(lambda m: abs(m) < 10**15), min_size=1, max_size=20),
+    places=st.sampled_from([0, 2, 3]),
+    odd=st.one_of(st.none(), NEAR_COMMON),
+    comma=st.booleans(),
+)
+def test_common_form_columns_agree_with_scalar(minors: list[int], places: int, odd: str | None, comma: bool) -> None:
+    """A column of common-form amounts (one odd value or none) parses like the scalar parser."""
+    currency = CURRENCIES[places]
+    values = [format_minor(m, currency) for m in minors]
+    if comma:
+        values = [v.replace(".", ",") for v in values]
+    if odd is not None:
+        values[len(values) // 2] = odd
+    minor, valid = parse_amounts(pa.chunked_array([values[:3], values[3:]], pa.string()), places)
+    expected = [_scalar(v, currency) for v in values]
+    assert valid.to_pylist() == [e is not None for e in expected]
+    assert minor.to_pylist() == [0 if e is None else e for e in expected]
+
+
 def test_vectorised_parse_of_chunked_and_dictionary_input() -> None:
     """Chunked and dictionary-encoded columns parse like plain arrays."""
     chunked = pa.chunked_array([["1.00", "-2,50"], ["3.1 ", "x"]])

@@ -165,6 +165,8 @@ def _null_empty(text: pa.StringArray) -> pa.StringArray:
 
 def _clean_dictionary(chunk: pa.DictionaryArray) -> pa.DictionaryArray:
     trimmed = pc.utf8_trim_whitespace(chunk.dictionary)
+    if trimmed.equals(chunk.dictionary) and not pc.any(pc.equal(trimmed, "")).as_py():
+        return chunk  # nothing to trim or blank out (the usual case): no remapping of every row
     distinct = pc.unique(pc.drop_null(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)))
     remap = pc.index_in(trimmed, value_set=distinct)
     return pa.DictionaryArray.from_arrays(remap.take(chunk.indices).cast(pa.int32()), distinct)
