@@ -31,3 +31,13 @@ def test_is_one_of_is_never_true_for_null() -> None:
 
 def test_names_of_codes() -> None:
     assert names_of(np.array([1, NONE, 0]), ["a", "b"]).to_pylist() == ["b", None, "a"]
+
+
+def test_codes_of_chosen_rows_across_chunks() -> None:
+    """With a row mask, only those rows' codes come back, in order, across chunks."""
+    column = pa.chunked_array(
+        [pa.array(["b", "a", None]).dictionary_encode(), pa.array(["c", "a"]).dictionary_encode()]
+    )
+    values, names = codes(column, np.array([True, False, True, True, False]))
+    assert names == ["a", "b", "c"]
+    assert values.tolist() == [1, NONE, 2]

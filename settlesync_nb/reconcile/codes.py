@@ -17,12 +17,13 @@ import pyarrow.compute as pc
 NONE = -1  # the code of a null value
 
 
-def codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
+def codes(column: pa.ChunkedArray | pa.Array, rows: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
     """Integer codes of a text or dictionary column (null: :data:`NONE`) and the names they stand
     for, sorted: a smaller code is an earlier name.
 
     Dictionary chunks may each carry their own dictionary; a plain text column is encoded first
-    (meant for columns with few distinct values).
+    (meant for columns with few distinct values). With ``rows`` (a boolean mask), only the codes
+    of those rows.
     """
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     if not pa.types.is_dictionary(column.type):
@@ -31,11 +32,16 @@ def codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
     names = sorted({v for chunk in chunks for v in chunk.dictionary.to_pylist() if v is not None})
     lookup = pa.array(names, pa.string())
     parts = []
+    start = 0
     for chunk in chunks:
         rank = pc.index_in(chunk.dictionary.cast(pa.string()), value_set=lookup).fill_null(NONE)
         remap = np.append(rank.to_numpy().astype(np.int64), NONE)  # the last entry: a null index
         indices = chunk.indices if not chunk.null_count else chunk.indices.fill_null(len(chunk.dictionary))
-        parts.append(remap[indices.to_numpy()])
+        positions = indices.to_numpy()
+        if rows is not None:
+            positions = positions[rows[start : start + len(chunk)]]
+            start += len(chunk)
+        parts.append(remap[positions])
     if len(parts) == 1:
         return parts[0], names
     return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)), names

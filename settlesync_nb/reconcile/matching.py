@@ -65,7 +65,7 @@ def _min_code(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Smallest non-null code per key (:data:`NONE` where none)."""
     top = np.iinfo(np.int64).max
     out = np.full(size, top, dtype=np.int64)
-    np.minimum.at(out, key, np.where(values == NONE, top, values))
+    np.minimum.at(out, key, np.where(values == NONE, top, values) if values.min(initial=0) == NONE else values)
     out[out == top] = NONE
     return out
 
@@ -165,11 +165,10 @@ def _amazon_pairs(
     lines: pa.Table, wanted: np.ndarray, promotion: np.ndarray, key: np.ndarray, size: int
 ) -> _AmazonPairs:
     amounts = lines.column("amount_minor").to_numpy()[wanted]
-    settlement, settlement_names = codes(lines.column("settlement_id"))
-    settlement = settlement[wanted]
+    settlement, settlement_names = codes(lines.column("settlement_id"), wanted)
     first, last = _min_code(key, settlement, size), _max_code(key, settlement, size)
-    currency, currency_names = codes(lines.column("currency"))
-    marketplace, marketplace_names = codes(lines.column("marketplace"))
+    currency, currency_names = codes(lines.column("currency"), wanted)
+    marketplace, marketplace_names = codes(lines.column("marketplace"), wanted)
     posted = lines.column("posted_time").cast(pa.int64()).fill_null(NONE).to_numpy()[wanted]
     return _AmazonPairs(
         count=np.bincount(key, minlength=size),
@@ -177,8 +176,8 @@ def _amazon_pairs(
         promotion=_sum(key, np.where(promotion, amounts, 0), size),
         settlement=_Coded(first, settlement_names),
         split=_split_settlements(key, settlement, first != last, settlement_names),
-        currency=_Coded(_min_code(key, currency[wanted], size), currency_names),
-        marketplace=_Coded(_min_code(key, marketplace[wanted], size), marketplace_names),
+        currency=_Coded(_min_code(key, currency, size), currency_names),
+        marketplace=_Coded(_min_code(key, marketplace, size), marketplace_names),
         posted=_max_code(key, posted, size),
     )
 
