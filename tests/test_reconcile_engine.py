@@ -317,3 +317,30 @@ def test_discrepancies_follow_the_report_then_the_export(tmp_path: Path) -> None
     report = run(tmp_path, [("1001", rows)], [sale("1", "Z", "9.00"), sale("2", "Y", "8.00")])
     keys = list(zip(report.discrepancies["order_id"], report.discrepancies["transaction_type"], strict=True))
     assert keys == [("C", "Order"), ("C", "Refund"), ("A", "Order"), ("B", "Order"), ("Z", "Order"), ("Y", "Order")]
+
+
+def test_only_pairs_in_plain_agreement_skip_the_rules(tmp_path: Path) -> None:
+    """Pairs that agree only after a closer look (two shipments with two records, a difference
+    within tolerance) are still suggested; a same-amount pair in another currency is still a
+    currency mismatch, and a cancelled extra record does not hide anything."""
+    rows = (
+        order("A", "10.00")
+        + order("B", "5.00", shipment="S1")
+        + order("B", "6.00", shipment="S2")
+        + order("C", "7.00")
+        + order("D", "8.00")
+        + order("E", "9.00")
+    )
+    ns = [
+        sale("1", "A", "10.00"),
+        sale("2", "B", "5.00"),
+        sale("3", "B", "6.00"),
+        sale("4", "C", "7.00", currency="EUR"),
+        sale("5", "D", "7.99"),
+        sale("6", "E", "9.00"),
+        sale("7", "E", "9.00", status="Voided"),
+    ]
+    report = run(tmp_path, [("1001", rows)], ns, tolerance="0.01")
+    assert kinds(report) == {("C", "Order"): "currency_mismatch"}
+    suggested = [c["order_id"] for c in report.describe_dict()["suggested_checks"]["not_refunded"]]
+    assert sorted(suggested) == ["A", "B", "D", "E"]

@@ -106,7 +106,7 @@ def reconcile(
         checks=_checks(rows),
         ignored_netsuite_types=matched.ignored,
         unmatched_resolutions=unmatched,
-        suggestions=suggest_checks(joined, details),
+        suggestions=suggest_checks(matched.pairs, joined, details),
     )
 
 

@@ -14,6 +14,7 @@ group-by, no hash join). Only the pairs present on either side come back as a pa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -29,22 +30,66 @@ MATCHED_TYPES = ("Order", "Refund")
 
 
 @dataclass(frozen=True)
+class Pairs:
+    """Every (order id, type) pair of either side, by pair number (``2 * code + refund``)."""
+
+    order_ids: pa.Array  # the order id of code `pair // 2`
+    amazon: _AmazonPairs
+    netsuite: _NetSuitePairs
+
+    @cached_property
+    def present(self) -> np.ndarray:
+        """Per pair number: whether either side has it."""
+        return (self.amazon.count > 0) | (self.netsuite.count > 0)
+
+    @cached_property
+    def in_plain_agreement(self) -> np.ndarray:
+        """Per pair number: on both sides with one live NetSuite record, in the same currency,
+        for the same amount. No rule finds anything in such a pair, so rules never see them."""
+        amazon, netsuite = self.amazon, self.netsuite
+        compared = np.where(np.arange(len(amazon.minor)) % 2 == 1, np.abs(amazon.minor), amazon.minor)
+        # NetSuite currency codes as Amazon's (a currency Amazon does not use: -2, never equal)
+        theirs = netsuite.currency_low.values
+        mapped = np.array(
+            [amazon.currency.names.index(n) if n in amazon.currency.names else -2 for n in netsuite.currency_low.names]
+            + [NONE]
+        )[theirs]
+        ours = amazon.currency.values
+        same_currency = (theirs == NONE) | (
+            (theirs == netsuite.currency_high.values) & ((mapped == ours) | (ours == NONE))
+        )
+        return (
+            (amazon.count > 0)
+            & (netsuite.count > 0)
+            & (netsuite.live == 1)
+            & (compared == netsuite.minor)
+            & same_currency
+        )
+
+    def rows(self, pairs: np.ndarray) -> pd.DataFrame:
+        """The joined frame (see :class:`Matched`) of these pair numbers, in this order."""
+        return _line_up(self.order_ids, np.asarray(pairs, dtype=np.int64), self.amazon, self.netsuite)
+
+
+@dataclass(frozen=True)
 class Matched:
     """The two sides lined up.
 
-    ``joined`` has one row per (order id, type) present on either side, with columns order_id,
+    ``joined`` has one row per (order id, type) pair present on either side and not in plain
+    agreement (:attr:`Pairs.in_plain_agreement`), with columns pair (its number), order_id,
     transaction_type, in_amazon, amazon_minor (signed sum), amazon_compared (refunds as
     magnitudes), promotion_minor, settlements (``;``-joined ids), settlement_count, currency,
     marketplace, posted_time (latest), in_netsuite, live_count, cancelled_count, netsuite_minor
     (sum of live records; refunds as magnitudes), netsuite_currency (``A;B`` when live records
     differ), difference_minor and order_in_amazon (the order's sale is in a loaded settlement).
-    ``ignored`` counts NetSuite records left out, by type (types mapped to nothing or
-    ``ignore``, and ``"<type> (no order id)"``).
+    ``pairs`` has every pair; ``ignored`` counts NetSuite records left out, by type (types
+    mapped to nothing or ``ignore``, and ``"<type> (no order id)"``).
     """
 
     joined: pd.DataFrame
     details: Details
     ignored: dict[str, int]
+    pairs: Pairs
 
 
 def _text(column: pa.ChunkedArray, mask: np.ndarray | None = None) -> pa.Array:
@@ -118,10 +163,10 @@ def match(lines: pa.Table, records: pa.Table, settings: Settings) -> Matched:
     promotion = amount_type.is_one_of(("Promotion",))[wanted]
     amazon = _amazon_pairs(lines, wanted, promotion, amazon_key, size)
     netsuite, documents = _netsuite_pairs(records, keep, netsuite_key, record_refund, amazon, size, settings)
-    present = np.flatnonzero((amazon.count > 0) | (netsuite.count > 0))
-    joined = _line_up(encoded.dictionary, present, amazon, netsuite)
+    pairs = Pairs(encoded.dictionary, amazon, netsuite)
+    joined = pairs.rows(np.flatnonzero(pairs.present & ~pairs.in_plain_agreement))
     details = Details(lines, amazon_key, np.flatnonzero(wanted), netsuite_key, documents)
-    return Matched(joined, details, ignored)
+    return Matched(joined, details, ignored, pairs)
 
 
 @dataclass(frozen=True)

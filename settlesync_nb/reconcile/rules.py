@@ -1,7 +1,9 @@
 """The discrepancy vocabulary and the ordered rules that assign it.
 
 Each (order id, Order|Refund) pair gets at most one kind: the first rule in :data:`ORDER_RULES`
-whose test holds. Rules share one signature (joined frame, context) -> boolean mask, so each
+whose test holds. Rules see the pairs that are not in plain agreement (on both sides, one live
+NetSuite record, same currency, same amount: see ``matching.Pairs.in_plain_agreement``), since
+no rule could find anything in those. Rules share one signature (joined frame, context) -> boolean mask, so each
 can be tested alone; explanations are likewise an ordered tuple of small functions, each adding
 one reason where it can be inferred.
 """

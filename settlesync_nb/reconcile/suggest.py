@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..money import format_minor
+from .codes import NONE
 from .details import Details
+from .matching import Pairs
 
 SUGGESTED = 10
 
@@ -30,44 +30,40 @@ def _side(row: pd.Series) -> dict[str, Any]:
     }
 
 
-def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
-    """``values.isin(among)`` through pyarrow (fast on arrow-backed strings)."""
-    found = pc.is_in(pa.array(values, pa.string()), value_set=pc.unique(pa.array(among, pa.string())))
-    return np.asarray(pc.fill_null(found, False), dtype=bool)
-
-
 def _with_documents(rows: pd.DataFrame, details: Details) -> pd.DataFrame:
     return rows.assign(netsuite_documents=pd.Series(details.documents(rows["pair"]), index=rows.index, dtype=object))
 
 
-def _newest(joined: pd.DataFrame, stamps: np.ndarray, mask: np.ndarray, limit: int) -> pd.DataFrame:
-    """The ``limit`` most recently posted rows where ``mask`` holds, ties by order id, without
-    copying or sorting them all."""
-    rows = np.flatnonzero(mask)
-    if len(rows) > limit:
-        mine = stamps[rows]
-        cut = np.partition(mine, len(mine) - limit)[len(mine) - limit]
-        rows = rows[mine >= cut]  # ties at the cut are kept, then ordered below
-    chosen = joined.iloc[rows]
+def _newest(pairs: Pairs, candidates: np.ndarray, limit: int) -> pd.DataFrame:
+    """The ``limit`` most recently posted of the ``candidates`` pairs, ties by order id, without
+    lining them all up or sorting them all."""
+    stamps = pairs.amazon.posted[candidates]
+    stamps = np.where(stamps == NONE, np.iinfo(np.int64).min, stamps)  # unknown: the oldest
+    if len(candidates) > limit:
+        cut = np.partition(stamps, len(stamps) - limit)[len(stamps) - limit]
+        candidates = candidates[stamps >= cut]  # ties at the cut are kept, then ordered below
+    chosen = pairs.rows(candidates)
     return chosen.sort_values(["posted_time", "order_id"], ascending=[False, True], na_position="last").head(limit)
 
 
-def suggest_checks(joined: pd.DataFrame, details: Details, limit: int = SUGGESTED) -> dict[str, list[dict[str, Any]]]:
+def suggest_checks(
+    pairs: Pairs, joined: pd.DataFrame, details: Details, limit: int = SUGGESTED
+) -> dict[str, list[dict[str, Any]]]:
     """Matched refunded and non-refunded orders, most recent first (ties by order id).
 
     Args:
-        joined: The joined Amazon/NetSuite rows with their ``kind`` (None where they agree).
+        pairs: Every (order id, type) pair (``Matched.pairs``).
+        joined: The pairs the rules looked at, with their ``kind`` (None where they agree).
         details: Where the chosen rows' NetSuite documents are looked up.
         limit: How many of each to suggest.
     """
-    agree = (joined["kind"].isna() & joined["in_amazon"] & joined["in_netsuite"]).to_numpy(dtype=bool)
-    is_sale = (joined["transaction_type"] == "Order").to_numpy(dtype=bool)
-    refunded_any = _isin(joined["order_id"], joined["order_id"][~is_sale])
-    refund_agrees = _isin(joined["order_id"], joined["order_id"][agree & ~is_sale])
-    stamps = joined["posted_time"].to_numpy(dtype="datetime64[s]").astype(np.int64)  # NaT: the minimum
-    refunded = _newest(joined, stamps, agree & is_sale & refund_agrees, limit)
-    plain = _newest(joined, stamps, agree & is_sale & ~refunded_any, limit)
-    refunds = joined[agree & ~is_sale & _isin(joined["order_id"], refunded["order_id"])]
+    agree = pairs.in_plain_agreement.copy()
+    agreeing = joined["kind"].isna() & joined["in_amazon"] & joined["in_netsuite"]
+    agree[joined.loc[agreeing, "pair"].to_numpy(dtype=np.int64)] = True
+    sales = np.arange(0, len(agree), 2)  # a sale's refund is the next pair number
+    refunded = _newest(pairs, sales[agree[sales] & agree[sales + 1]], limit)
+    plain = _newest(pairs, sales[agree[sales] & ~pairs.present[sales + 1]], limit)
+    refunds = pairs.rows(refunded["pair"].to_numpy(dtype=np.int64) + 1)
     refunded, plain, refunds = (_with_documents(rows, details) for rows in (refunded, plain, refunds))
     refunds = refunds.set_index("order_id")
     return {
