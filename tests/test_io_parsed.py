@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -10,6 +12,8 @@ from hypothesis import strategies as st
 
 from settlesync_nb.errors import RowErrors, RowProblem
 from settlesync_nb.io.parsed import ProblemLog, blank_to_null
+from settlesync_nb.io.source import read_raw
+from settlesync_nb.io.tabular import read_tsv
 
 TEXT = st.text(alphabet=st.sampled_from(["a", "Z", "1", " ", "\t", "\u00a0", "\u3000", "é", "全", "\x1f"]), max_size=6)
 
@@ -34,6 +38,9 @@ def test_blank_to_null_trims_and_nulls_like_arrow(values: list[str | None], cut:
         out = blank_to_null(column)
         out.validate(full=True)
         assert out.to_pylist() == expected
+    # what the TSV parser hands over: empty fields already null
+    parsed = pa.array([v or None for v in whole.to_pylist()], pa.string())
+    assert blank_to_null(parsed, empty_is_null=True).to_pylist() == expected
 
 
 def test_blank_to_null_keeps_dictionaries() -> None:
@@ -72,3 +79,11 @@ def test_problem_log_column_per_row() -> None:
         "a number",
     )
     assert [(p.line, p.column, p.found) for p in log.problems] == [(5, "price-amount", "x"), (7, "other-amount", "")]
+
+
+def test_the_tsv_parser_hands_over_empty_fields_as_null(tmp_path: Path) -> None:
+    """Empty fields are null straight from the parser; a field of spaces is text until cleaned."""
+    path = tmp_path / "t.tsv"
+    path.write_bytes(b"a\tb\tc\n1\t\t \n\t2\t\n")
+    table = read_tsv(read_raw(path)).table
+    assert table.to_pylist() == [{"a": "1", "b": None, "c": " "}, {"a": None, "b": "2", "c": None}]

@@ -112,7 +112,7 @@ class FlatRows:
     def clean(self, name: str) -> pa.ChunkedArray:
         """A detail column trimmed, with empty values null (computed once per column)."""
         if name not in self._cleaned:
-            self._cleaned[name] = blank_to_null(self.column(name))
+            self._cleaned[name] = blank_to_null(self.column(name), empty_is_null=True)
         return self._cleaned[name]
 
     def flag(self, mask: pa.Array | pa.ChunkedArray, found: pa.ChunkedArray, column: str, expected: str) -> None:
@@ -166,7 +166,7 @@ def split_rows(raw: RawFile, required: tuple[str, ...], hint: str) -> FlatRows:
     for problem in tsv.problems:
         problems.add(problem)
     table = tsv.table
-    ids = blank_to_null(table.column("settlement-id"))
+    ids = blank_to_null(table.column("settlement-id"), empty_is_null=True)
     repeated_header = np.asarray(pc.fill_null(pc.equal(ids, "settlement-id"), False), dtype=bool)
     problems.add_mask(
         raw.path,
@@ -176,7 +176,10 @@ def split_rows(raw: RawFile, required: tuple[str, ...], hint: str) -> FlatRows:
         "settlement-id",
         "a settlement id, not a second header row (two reports joined into one file? load them separately)",
     )
-    summary = np.asarray(pc.is_valid(blank_to_null(table.column("total-amount"))), dtype=bool) & ~repeated_header
+    summary = (
+        np.asarray(pc.is_valid(blank_to_null(table.column("total-amount"), empty_is_null=True)), dtype=bool)
+        & ~repeated_header
+    )
     summaries = _summaries(table.filter(pa.array(summary)), tsv.lines[summary])
     detail = ~summary & ~repeated_header
     details, lines = _take(table, detail), tsv.lines[detail]
@@ -212,12 +215,12 @@ def _summaries(rows: pa.Table, lines: np.ndarray) -> list[SummaryRow]:
     )
     return [
         SummaryRow(
-            settlement_id=r["settlement-id"].strip(),
-            start=r["settlement-start-date"].strip(),
-            end=r["settlement-end-date"].strip(),
-            deposit_date=r["deposit-date"].strip(),
-            total=r["total-amount"].strip(),
-            currency=r["currency"].strip().upper(),
+            settlement_id=(r["settlement-id"] or "").strip(),
+            start=(r["settlement-start-date"] or "").strip(),
+            end=(r["settlement-end-date"] or "").strip(),
+            deposit_date=(r["deposit-date"] or "").strip(),
+            total=(r["total-amount"] or "").strip(),
+            currency=(r["currency"] or "").strip().upper(),
             line=int(line),
         )
         for r, line in zip(records, lines, strict=True)

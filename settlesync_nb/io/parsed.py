@@ -109,18 +109,28 @@ def _text(values: pa.Array | pa.ChunkedArray) -> list[str]:
     return ["" if v is None else str(v) for v in values.to_pylist()]
 
 
-def blank_to_null(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+def blank_to_null(values: pa.ChunkedArray | pa.Array, *, empty_is_null: bool = False) -> pa.ChunkedArray:
     """Trimmed text with empty strings as nulls; dictionary columns stay dictionary-encoded.
 
     Text is not copied unless a value needs trimming: clean columns (the usual case) keep their
-    buffers and only gain a validity bitmap.
+    buffers and at most gain a validity bitmap.
+
+    Args:
+        values: Text or dictionary-encoded text.
+        empty_is_null: The values have no empty strings, only nulls (what :mod:`.tabular`'s
+            parser hands over): untrimmed chunks are then kept as they are.
     """
     if pa.types.is_dictionary(values.type):
         # one dictionary for the whole column: cleaned once, not once per parsed block
         whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
         return pa.chunked_array([_clean_dictionary(whole)], DICTIONARY)
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    cleaned = [_null_empty(pc.utf8_trim_whitespace(c) if _needs_trim(c) else c) for c in chunks]
+    cleaned = []
+    for chunk in chunks:
+        if _needs_trim(chunk):
+            cleaned.append(_null_empty(pc.utf8_trim_whitespace(chunk)))  # spaces only: empty, so null
+        else:
+            cleaned.append(chunk if empty_is_null else _null_empty(chunk))
     return pa.chunked_array(cleaned, pa.string())
 
 

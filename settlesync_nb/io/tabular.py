@@ -39,9 +39,9 @@ def normalise_header(name: str) -> str:
 
 
 def read_tsv(raw: RawFile, dictionary_columns: Collection[str] = ()) -> TsvTable:
-    """Parse ``raw`` as a headed TSV whose every column is text.
+    """Parse ``raw`` as a headed TSV whose every column is text; empty fields are null.
 
-    Empty lines come back as rows of empty strings (the format readers count them as blank);
+    Empty lines come back as rows of nulls (the format readers count them as blank);
     rows with another number of fields than the header become row problems.
 
     Args:
@@ -75,7 +75,10 @@ def _parse(content: memoryview | bytes, names: list[str], dictionary_columns: Co
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: DICTIONARY if n in dictionary_columns else pa.string() for n in names},
-            strings_can_be_null=False,
+            # an empty field is null straight from the parser (in parallel, no second pass)
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=False,
             check_utf8=False,  # source.read_raw hands over valid UTF-8 only
         ),
     )
@@ -109,7 +112,7 @@ def _with_scanned_lines(
                 line = text = head  # empty fields past the header's (trailing tabs) hold nothing
                 fields = width
         if (fields == width or not text) and b"\r" not in text:
-            kept.append(line)  # a row (pyarrow keeps empty lines as rows of empty strings)
+            kept.append(line)  # a row (pyarrow keeps empty lines as rows of nulls)
             numbers.append(number)
         elif not text.strip(b" \t\r"):
             blank += 1  # spaces only: just blank
