@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from builders import line, order, refund, sale, write_netsuite, write_v2
+from builders import NETSUITE_HEADER, line, order, refund, sale, write_netsuite, write_v2
 
 from settlesync_nb.config import Settings, settings_from_dict
 from settlesync_nb.pipeline import reconcile_files
@@ -215,6 +215,21 @@ def test_zero_decimal_currency(tmp_path: Path) -> None:
     report = reconcile_files([tmp_path / "s.txt"], [tmp_path / "ns.csv"])
     assert report.status == COMPLETE
     assert report.summary.iloc[0]["amount_minor"] == 1200
+
+
+def test_export_without_currency_takes_each_order_its_settlements_currency(tmp_path: Path) -> None:
+    """With no Currency column, a record's amount is read in its order's settlement currency
+    (yen: no decimals); a record for an order no settlement has is read with two decimals and
+    its currency stays unknown (the config's ``netsuite.currency`` would name it)."""
+    write_v2(tmp_path / "jp.txt", "1001", [line("Order", "A", "ItemPrice", "Principal", "1200")], currency="JPY")
+    write_v2(tmp_path / "us.txt", "1002", [line("Order", "B", "ItemPrice", "Principal", "12.00")])
+    header = NETSUITE_HEADER[:-1]
+    rows = [sale("1", "A", "1,200")[:-1], sale("2", "B", "12.00")[:-1], sale("3", "Z", "3.50")[:-1]]
+    write_netsuite(tmp_path / "ns.csv", rows, header=header)
+    report = reconcile_files([tmp_path / "jp.txt", tmp_path / "us.txt"], [tmp_path / "ns.csv"])
+    assert kinds(report) == {("Z", "Order"): "missing_in_amazon"}
+    (row,) = report.discrepancies.itertuples()
+    assert (row.netsuite_minor, row.currency) == (350, None)
 
 
 def test_netsuite_type_map_from_config(tmp_path: Path) -> None:

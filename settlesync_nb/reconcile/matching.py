@@ -13,6 +13,7 @@ group-by, no hash join). Only the pairs present on either side come back as a pa
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -161,8 +162,11 @@ def match(lines: pa.Table, records: pa.Table, settings: Settings) -> Matched:
     size = 2 * len(encoded.dictionary)
 
     promotion = amount_type.is_one_of(("Promotion",))[wanted]
-    amazon = _amazon_pairs(lines, wanted, promotion, amazon_key, size)
-    netsuite, documents = _netsuite_pairs(records, keep, netsuite_key, record_refund, amazon, size, settings)
+    # The two sides' sums are independent numpy work (which releases the GIL): side by side.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        summing = pool.submit(_amazon_pairs, lines, wanted, promotion, amazon_key, size)
+        netsuite, documents = _netsuite_pairs(records, keep, netsuite_key, record_refund, summing, size, settings)
+        amazon = summing.result()
     pairs = Pairs(encoded.dictionary, amazon, netsuite)
     joined = pairs.rows(np.flatnonzero(pairs.present & ~pairs.in_plain_agreement))
     details = Details(lines, amazon_key, np.flatnonzero(wanted), netsuite_key, documents)
@@ -245,18 +249,22 @@ def _netsuite_pairs(
     keep: np.ndarray,
     key: np.ndarray,
     refund: np.ndarray,
-    amazon: _AmazonPairs,
+    amazon: Future[_AmazonPairs],
     size: int,
     settings: Settings,
 ) -> tuple[_NetSuitePairs, pa.Array]:
-    """The pairs' NetSuite facts, and each kept record's document label."""
+    """The pairs' NetSuite facts, and each kept record's document label.
+
+    ``amazon`` is being summed on another thread: its currencies are waited for only when the
+    export has no currency of its own.
+    """
     mask = pa.array(keep)
     column = {name: _text(records.column(name), keep) for name in ("type", "document_number", "internal_id")}
     status = pc.fill_null(_text(records.column("status"), keep), "")
     currency = _text(records.column("currency"), keep)
     if currency.null_count:  # no Currency column: take the settlement's, else the configured one
         default = pa.scalar(settings.netsuite.currency or "", pa.string())
-        currency = pc.coalesce(currency, amazon.currency.at(key), default)
+        currency = pc.coalesce(currency, amazon.result().currency.at(key), default)
     minor = _fill_minor(
         records.column("amount_minor").filter(mask), records.column("amount_text").filter(mask), currency
     )
