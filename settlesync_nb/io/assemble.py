@@ -91,7 +91,10 @@ def _canonical(parsed: ParsedFile, details: pa.Table, currencies: dict[str, str]
         if not rows.any():
             continue
         every = bool(rows.all())
-        part, valid = parse_amounts(text if every else text.filter(pa.array(rows)), exponent(currency))
+        if every and details is parsed.details and parsed.amounts and parsed.amounts[0] == currency:
+            _, part, valid = parsed.amounts  # parsed by the reader, in this currency
+        else:
+            part, valid = parse_amounts(text if every else text.filter(pa.array(rows)), exponent(currency))
         minor[rows] = part.to_numpy(zero_copy_only=False)
         bad = np.zeros(len(rows), dtype=bool)
         bad[rows] = ~np.asarray(valid.to_numpy(zero_copy_only=False), dtype=bool)

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import FileProblem, MissingColumns
+from ..money import exponent, parse_amounts
 from .dates import EXPECTED_SETTLEMENT_DATE, SETTLEMENT_DATE_FORMATS, TIMESTAMP, parse_dates
 from .parsed import AMOUNT_TEXT, ParsedFile, ProblemLog, SummaryRow, blank_to_null
 from .source import RawFile
@@ -240,12 +241,16 @@ def _all_blank(rows: FlatRows) -> np.ndarray:
 def read_flat_v2(raw: RawFile) -> ParsedFile:
     """Read a Flat File V2 report into canonical detail lines (amounts still text)."""
     rows = split_rows(raw, V2_REQUIRED, HINT_V2)
-    columns = rows.shared_columns()
-    columns["amount_type"] = rows.clean("amount-type")
-    columns["amount_description"] = rows.clean("amount-description")
-    columns[AMOUNT_TEXT] = rows.column("amount")
-    columns["currency"] = rows.clean("currency")
-    details = pa.table(columns)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the usual file holds one settlement: its amounts are parsed meanwhile, in its currency
+        amounts = pool.submit(_amounts_in_summary_currency, rows.column("amount"), rows.summaries)
+        columns = rows.shared_columns()
+        columns["amount_type"] = rows.clean("amount-type")
+        columns["amount_description"] = rows.clean("amount-description")
+        columns[AMOUNT_TEXT] = rows.column("amount")
+        columns["currency"] = rows.clean("currency")
+        details = pa.table(columns)
+        parsed_amounts = amounts.result()
     return ParsedFile(
         raw=raw,
         format="flat-v2",
@@ -256,4 +261,17 @@ def read_flat_v2(raw: RawFile) -> ParsedFile:
         no_amount_rows=0,
         blank_lines=rows.tsv.blank_lines + rows.blank_rows,
         detail_rows=details.num_rows,
+        amounts=parsed_amounts,
     )
+
+
+def _amounts_in_summary_currency(
+    amounts: pa.ChunkedArray, summaries: list[SummaryRow]
+) -> tuple[str, pa.Array, pa.Array] | None:
+    """The amounts parsed in the currency of the file's only summary row (None otherwise)."""
+    currencies = {s.currency for s in summaries}
+    if len(currencies) != 1:
+        return None
+    (currency,) = currencies
+    minor, valid = parse_amounts(amounts, exponent(currency))
+    return currency, minor, valid

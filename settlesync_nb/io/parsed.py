@@ -102,6 +102,9 @@ class ParsedFile:
     no_amount_rows: int
     blank_lines: int
     detail_rows: int  # rows (XML: money elements) that gave detail lines
+    # amount_text already parsed as (currency, minor, valid), when the reader could tell the
+    # currency (a file with one summary row); assembly uses it if that is the lines' currency
+    amounts: tuple[str, pa.Array, pa.Array] | None = None
 
 
 def _text(values: pa.Array | pa.ChunkedArray) -> list[str]:
