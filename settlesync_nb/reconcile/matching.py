@@ -8,7 +8,8 @@ apart from live ones. Refunds are compared by magnitude, since exports sign them
 Every order id of either side is encoded once, into one dictionary, so that an (order id, type)
 pair is the integer ``2 * code + refund``: sums, counts, minima and maxima per pair are dense
 numpy reductions over those integers, and lining the two sides up is indexing (no string
-group-by, no hash join). Only the pairs present on either side come back as a pandas frame.
+group-by, no hash join). Only the pairs the sides may disagree on come back as a pandas frame
+(what the rules read); suggestions pick their few pairs from the pair arrays.
 """
 
 from __future__ import annotations
