@@ -140,6 +140,8 @@ def _all_common(values: pa.Array | pa.ChunkedArray, places: int) -> np.ndarray |
     if values.null_count or not len(values):
         return None
     text = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if not pa.types.is_string(text.type):
+        return None  # 64-bit offsets (large_string): left to the general path
     _, offsets, buffer = text.buffers()
     bounds = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
     if buffer is None or bounds[-1] == bounds[0]:

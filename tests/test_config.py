@@ -68,6 +68,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
         ("[netsuite.types]\n'Cash Sale' = 'Sale'", "valid options are Order, Refund, ignore"),
         ("[[categories]]\namount_type = 'X'", "'category' is required"),
         ("tolerance = ", "not valid TOML"),
+        ("[netsuite]\ncurrency = 'Dollars'", "three-letter ISO code"),
     ],
 )
 def test_bad_config_names_the_file_and_the_fix(tmp_path: Path, text: str, message: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import V2_COLUMNS, detail, summary, tsv_text, v2_settlement, write_bytes, write_v2
 
 from settlesync_nb.errors import FileProblem, MissingColumns
-from settlesync_nb.io import detect_format, load_settlements, read_report
+from settlesync_nb.io import detect_format, load_settlements, read_report, source
 from settlesync_nb.io.source import read_raw
 
 # every test runs twice: files read into memory, and memory-mapped (how large files are read)
@@ -209,3 +209,13 @@ def test_one_path_is_one_file(tmp_path: Path) -> None:
     path = write_v2(tmp_path / "r.txt", v2_settlement("1", ["1.00"]))
     assert load_settlements(path).settlement("1").consistent
     assert load_settlements(str(path)).settlement("1").consistent
+
+
+def test_memory_map_without_map_populate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the platform has no MAP_POPULATE (not Linux), large files are mapped read-only all the same."""
+    monkeypatch.delattr(source.mmap, "MAP_POPULATE", raising=False)
+    monkeypatch.setattr(source, "MAP_FROM", 1)
+    path = write_v2(tmp_path / "r.txt", v2_settlement("1", ["10.00", "-2.50"]))
+    raw = read_raw(path)
+    assert not isinstance(raw.data, bytes)
+    assert load_settlements([path]).settlement("1").lines_total == "7.50"

@@ -359,3 +359,13 @@ def test_only_pairs_in_plain_agreement_skip_the_rules(tmp_path: Path) -> None:
     assert kinds(report) == {("C", "Order"): "currency_mismatch"}
     suggested = [c["order_id"] for c in report.describe_dict()["suggested_checks"]["not_refunded"]]
     assert sorted(suggested) == ["A", "B", "D", "E"]
+
+
+def test_a_pairs_marketplace_passes_over_lines_without_one(tmp_path: Path) -> None:
+    """An order whose lines name a marketplace only in part shows that marketplace."""
+    rows = [
+        line("Order", "A", "ItemPrice", "Principal", "10.00", marketplace_name=""),
+        line("Order", "A", "ItemPrice", "Tax", "0.80", marketplace_name="Amazon.de"),
+    ]
+    report = run(tmp_path, [("1001", rows)], [])
+    assert report.discrepancies.iloc[0]["marketplace"] == "Amazon.de"

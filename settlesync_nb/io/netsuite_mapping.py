@@ -98,6 +98,11 @@ class ColumnMapping:
             raise UsageError(f"date_order must be one of {', '.join(DATE_ORDERS)} (found {self.date_order!r})")
         if self.decimal_separator not in (".", ","):
             raise UsageError(f"decimal_separator must be '.' or ',' (found {self.decimal_separator!r})")
+        if self.currency is not None:
+            code = self.currency.strip().upper()
+            if not (len(code) == 3 and code.isascii() and code.isalpha()):
+                raise UsageError(f"currency must be a three-letter ISO code such as USD (found {self.currency!r})")
+            object.__setattr__(self, "currency", code)  # frozen: normalised once, here
 
     def labels(self, name: str) -> tuple[str, ...]:
         """Header labels accepted for a field, most specific first."""

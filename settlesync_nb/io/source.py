@@ -93,9 +93,11 @@ def _read_bytes(name: str) -> Content:
             size = os.fstat(handle.fileno()).st_size
             if size < MAP_FROM or not size:  # (an empty file cannot be mapped)
                 return handle.read()
+            populate = getattr(mmap, "MAP_POPULATE", 0)  # Linux only
+            if not populate:
+                return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
             # MAP_POPULATE faults every page in at once (far cheaper than one fault per page)
-            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
-            return mmap.mmap(handle.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
+            return mmap.mmap(handle.fileno(), 0, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ)
     except FileNotFoundError:
         raise FileProblem(name, "file not found", "Check the path.") from None
     except IsADirectoryError:

@@ -80,8 +80,10 @@ class Matched:
     ``joined`` has one row per (order id, type) pair present on either side and not in plain
     agreement (:attr:`Pairs.in_plain_agreement`), with columns pair (its number), order_id,
     transaction_type, in_amazon, amazon_minor (signed sum), amazon_compared (refunds as
-    magnitudes), promotion_minor, settlements (``;``-joined ids), settlement_count, currency,
-    marketplace, posted_time (latest), in_netsuite, live_count, cancelled_count, netsuite_minor
+    magnitudes), promotion_minor, settlements (``;``-joined ids), settlement_count, currency and
+    marketplace (of the pair's lines; lines without one are passed over, and of several the
+    first alphabetically is shown; a pair only NetSuite has takes its first live record currency),
+    posted_time (latest), in_netsuite, live_count, cancelled_count, netsuite_minor
     (sum of live records; refunds as magnitudes), netsuite_currency (``A;B`` when live records
     differ), difference_minor and order_in_amazon (the order's sale is in a loaded settlement).
     ``pairs`` has every pair; ``ignored`` counts NetSuite records left out, by type (types
