@@ -106,3 +106,22 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
 def test_bad_cutoff_exits_2(tmp_path: Path) -> None:
     """An invalid --cutoff date exits 2."""
     assert main(["reconcile", *files(tmp_path, "10.00"), "--out", str(tmp_path / "r"), "--cutoff", "31/12/2026"]) == 2
+
+
+def test_console_script_exits_with_the_code_and_every_output_written(tmp_path: Path) -> None:
+    """The installed command ends reconcile without interpreter teardown: the exit code, the
+    piped messages and the three files must all be there regardless."""
+    script = Path(sys.executable).with_name("settlesync")
+    out = tmp_path / "run"
+    done = subprocess.run(
+        [str(script), "reconcile", *files(tmp_path, "9.00"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "test report: Errors" in done.stdout + done.stderr
+    assert f"results in {out}" in done.stdout + done.stderr
+    for name in ("discrepancies.csv", "test_report.json", "settlement_summary.csv"):
+        assert (out / name).stat().st_size > 0
+    assert json.loads((out / "test_report.json").read_text(encoding="utf-8"))["status"] == "Errors"

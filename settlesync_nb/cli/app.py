@@ -7,6 +7,7 @@ user's mistake prints one message, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -67,6 +68,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(result or 0)
 
 
+# Commands that hold nothing outside the process once they return (no kernel, no database
+# connection, every file written and closed): the console script ends them without tearing
+# the interpreter down, which with pandas and pyarrow loaded takes about 0.1 s (mypy's
+# "fast exit" does the same).
+FAST_EXIT_COMMANDS = frozenset({"inspect", "load", "reconcile"})
+
+
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    if _command(sys.argv[1:]) in FAST_EXIT_COMMANDS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the group takes no options but help/version)."""
+    return next((token for token in argv if not token.startswith("-")), None)
