@@ -19,6 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .arrowtext import text_layout
+
 # ISO 4217 minor units for currencies Amazon settles in that differ from the usual 2.
 _EXPONENT_EXCEPTIONS = {
     "JPY": 0,
@@ -142,11 +144,9 @@ def _all_common(values: pa.Array | pa.ChunkedArray, places: int) -> np.ndarray |
     text = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     if not pa.types.is_string(text.type):
         return None  # 64-bit offsets (large_string): left to the general path
-    _, offsets, buffer = text.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
-    if buffer is None or bounds[-1] == bounds[0]:
-        return None
-    data = np.frombuffer(buffer, dtype=np.uint8)
+    bounds, data = text_layout(text)
+    if bounds[-1] == bounds[0]:
+        return None  # every value empty
     starts, ends = bounds[:-1], bounds[1:]
     negative = data[np.minimum(starts, len(data) - 1)] == ord("-")
     digits = ends - starts - negative - (places + 1 if places else 0)

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrowtext import text_layout
+
 EPOCH = date(1970, 1, 1)
 ALNUM = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8)
 BASE64 = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", dtype=np.uint8)
@@ -99,7 +101,7 @@ def write_lines(handle: BinaryIO, lines: pa.Array) -> int:
     """
     if lines.null_count:
         raise ValueError("a generated line is null: a field was missing")
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset : lines.offset + len(lines) + 1]
-    start, end = int(offsets[0]), int(offsets[-1])
-    handle.write(memoryview(lines.buffers()[2])[start:end])
+    bounds, data = text_layout(lines)
+    start, end = int(bounds[0]), int(bounds[-1])
+    handle.write(data[start:end].data)
     return end - start

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrowtext import text_layout
 from ..errors import RowProblem
 from .source import RawFile
 from .tabular import DICTIONARY
@@ -137,17 +138,10 @@ def blank_to_null(values: pa.ChunkedArray | pa.Array, *, empty_is_null: bool = F
     return pa.chunked_array(cleaned, pa.string())
 
 
-def _layout(text: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
-    """The value offsets (one more than values) and the bytes of a string array, without copying."""
-    _, offsets, data = text.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
-    return bounds, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
-
-
 def _needs_trim(text: pa.StringArray) -> bool:
     """Whether any value may start or end with whitespace (checked on its first and last bytes;
     a non-ASCII byte there counts, as it may be Unicode whitespace)."""
-    bounds, data = _layout(text)
+    bounds, data = text_layout(text)
     data = data[: bounds[-1]] if len(bounds) else data[:0]
     if not data.size:
         return False
@@ -165,7 +159,7 @@ def _needs_trim(text: pa.StringArray) -> bool:
 
 def _null_empty(text: pa.StringArray) -> pa.StringArray:
     """Mark empty strings null by attaching a validity bitmap (the text buffers are reused)."""
-    bounds, _ = _layout(text) if len(text) else (np.zeros(1, dtype=np.int32), None)
+    bounds, _ = text_layout(text) if len(text) else (np.zeros(1, dtype=np.int32), None)
     present = np.diff(bounds) != 0
     if text.null_count:
         present &= np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)

@@ -22,9 +22,7 @@ class Details:
     """Per-line and per-record facts, looked up only for the pairs that need them.
 
     A pair is an (order id, Order|Refund) as :mod:`.matching` numbers it (the ``pair`` column
-    of the joined frame). Counting distinct shipments and listing documents for every order is
-    most of the cost of a reconciliation, and only duplicates, discrepancies and suggestions use
-    them.
+    of the joined frame).
     """
 
     lines: pa.Table  # canonical lines

@@ -49,7 +49,6 @@ class Pairs:
         """Per pair number: on both sides with one live NetSuite record, in the same currency,
         for the same amount. No rule finds anything in such a pair, so rules never see them."""
         amazon, netsuite = self.amazon, self.netsuite
-        compared = np.where(np.arange(len(amazon.minor)) % 2 == 1, np.abs(amazon.minor), amazon.minor)
         # NetSuite currency codes as Amazon's (a currency Amazon does not use: -2, never equal)
         theirs = netsuite.currency_low.values
         mapped = np.array(
@@ -64,7 +63,7 @@ class Pairs:
             (amazon.count > 0)
             & (netsuite.count > 0)
             & (netsuite.live == 1)
-            & (compared == netsuite.minor)
+            & (amazon.compared == netsuite.minor)
             & same_currency
         )
 
@@ -200,6 +199,11 @@ class _AmazonPairs:
     marketplace: _Coded
     posted: np.ndarray  # epoch seconds, NONE where unknown
 
+    @cached_property
+    def compared(self) -> np.ndarray:
+        """The sum compared with NetSuite: refunds (odd pair numbers) as magnitudes."""
+        return np.where(np.arange(len(self.minor)) % 2 == 1, np.abs(self.minor), self.minor)
+
 
 @dataclass(frozen=True)
 class _NetSuitePairs:
@@ -296,7 +300,7 @@ def _line_up(order_ids: pa.Array, present: np.ndarray, amazon: _AmazonPairs, net
     refund = (present % 2).astype(bool)
     in_amazon = amazon.count[present] > 0
     amazon_minor = amazon.minor[present]
-    compared = np.where(refund, np.abs(amazon_minor), amazon_minor)
+    compared = amazon.compared[present]
     netsuite_minor = netsuite.minor[present]
     settlements = amazon.settlement.at(present)
     counts = in_amazon.astype(np.int64)
@@ -350,9 +354,9 @@ def _fill_minor(minor: pa.ChunkedArray, text: pa.ChunkedArray, currency: pa.Arra
     values = minor.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     missing = np.asarray(pc.and_(pc.is_null(minor), pc.is_valid(text)), dtype=bool)
     if missing.any():
-        codes = np.asarray(currency.to_pylist(), dtype=object)
-        for code in sorted(set(codes[missing])):
-            rows = missing & (codes == code)
+        currency_of = np.asarray(currency.to_pylist(), dtype=object)
+        for code in sorted(set(currency_of[missing])):
+            rows = missing & (currency_of == code)
             parsed, _ = parse_amounts(text.filter(pa.array(rows)), exponent(code or "USD"))
             values[rows] = parsed.to_numpy()
     return values
